@@ -1,0 +1,5 @@
+//! Reusable parts of pages.
+
+mod layout;
+
+pub use layout::Layout;

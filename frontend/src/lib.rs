@@ -1,0 +1,18 @@
+//! The Veilig web app: pages render on the server (fast first paint on slow tablets) and then
+//! hydrate in the browser. Every form is a plain HTML form, so every page also works without
+//! JavaScript.
+
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+pub use app::{shell, App, AssetUrls};
+
+/// Entry point of the WASM bundle: attaches the app to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

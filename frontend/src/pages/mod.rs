@@ -1,0 +1,9 @@
+//! One module per page.
+
+mod login;
+mod not_found;
+mod start;
+
+pub use login::LoginPage;
+pub use not_found::NotFoundPage;
+pub use start::{format_code_preview, StartPage};

@@ -1,0 +1,107 @@
+//! The child's start page: type the code from your card.
+
+use crate::components::Layout;
+use crate::i18n::{use_lang, UiTexts};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+/// Why a code was refused, as named in the address after a plain form post (`?error=used`).
+fn error_text(reason: &str, texts: &'static UiTexts) -> Option<&'static str> {
+    Some(match reason {
+        "format" => texts.code_error_format,
+        "unknown" | "revoked" | "wrong_wave" => texts.code_error_unknown,
+        "used" => texts.code_error_used,
+        "closed" => texts.code_error_closed,
+        "busy" => texts.code_error_busy,
+        _ => return None,
+    })
+}
+
+/// Shows what the child typed the way the card prints it: capitals, in groups of three.
+pub fn format_code_preview(typed: &str) -> String {
+    let chars: Vec<char> = typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .take(12)
+        .collect();
+    chars
+        .chunks(3)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[component]
+pub fn StartPage() -> impl IntoView {
+    let lang = use_lang();
+    let texts = move || lang.get().texts();
+    let query = use_query_map();
+    let error = move || {
+        query
+            .read()
+            .get("error")
+            .and_then(|reason| error_text(&reason, lang.get().texts()))
+    };
+    let typed = RwSignal::new(String::new());
+    let preview = move || format_code_preview(&typed.get());
+    let title = Signal::derive(move || texts().start_title.to_string());
+
+    view! {
+        <Layout title=title>
+            <section class="card start">
+                <h1>{move || texts().start_title}</h1>
+                <p>{move || texts().start_intro}</p>
+                <p class="reassure">{move || texts().start_anonymous}</p>
+                <form method="post" action="/survey/start" class="code-form">
+                    <input type="hidden" name="lang" value=move || lang.get().code()/>
+                    <label for="code">{move || texts().code_label}</label>
+                    <p id="code-hint" class="hint">{move || texts().code_hint}</p>
+                    <input
+                        id="code"
+                        name="code"
+                        type="text"
+                        required
+                        maxlength="24"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        aria-describedby=move || {
+                            if error().is_some() { "code-hint code-error" } else { "code-hint" }
+                        }
+                        aria-invalid=move || error().is_some().then_some("true")
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    />
+                    <p class="code-preview" aria-live="polite">
+                        {move || {
+                            let p = preview();
+                            (!p.is_empty()).then(|| format!("{} {p}", texts().code_preview))
+                        }}
+                    </p>
+                    {move || error().map(|message| view! {
+                        <p id="code-error" class="error" role="alert">{message}</p>
+                    })}
+                    <button type="submit" class="primary">{move || texts().start_button}</button>
+                </form>
+            </section>
+            <p class="staff-link">
+                <A href=move || format!("/staff/login?lang={}", lang.get().code())>
+                    {move || texts().staff_link}
+                </A>
+            </p>
+        </Layout>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_preview_groups_capitals_by_four_and_ignores_spaces_and_dashes() {
+        assert_eq!(format_code_preview("k7m 4q9-txa"), "K7M-4Q9-TXA");
+        assert_eq!(format_code_preview("k7m4"), "K7M-4");
+        assert_eq!(format_code_preview(""), "");
+    }
+}

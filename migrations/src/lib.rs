@@ -1,0 +1,32 @@
+//! Schema migrations for Veilig. Every migration runs unchanged on SQLite and PostgreSQL and has
+//! an `up` and a `down`. Shipped migrations are never edited; a change is a new migration.
+//!
+//! The anonymity rules live in the schema itself: tables holding what a child produced
+//! (`response`, `answer`, `open_answer`) have no column for an IP address, a user agent, a device
+//! or a time, their keys are random, and no column of `access_code` points at a response.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_organisations_and_locations;
+mod m20261124_000002_create_instruments_and_waves;
+mod m20261124_000003_create_access_codes;
+mod m20261124_000004_create_responses;
+mod m20261124_000005_create_incident_counts;
+mod m20261124_000006_create_staff_accounts_and_audit_log;
+mod without_rowid;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_organisations_and_locations::Migration),
+            Box::new(m20261124_000002_create_instruments_and_waves::Migration),
+            Box::new(m20261124_000003_create_access_codes::Migration),
+            Box::new(m20261124_000004_create_responses::Migration),
+            Box::new(m20261124_000005_create_incident_counts::Migration),
+            Box::new(m20261124_000006_create_staff_accounts_and_audit_log::Migration),
+        ]
+    }
+}

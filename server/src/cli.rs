@@ -1,0 +1,99 @@
+//! The `veilig` command.
+
+use crate::config::{Settings, DEFAULT_DATABASE_URL};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "veilig",
+    version,
+    about = "Anonymous safety-perception surveys for children in Dutch youth care",
+    long_about = "Anonymous safety-perception surveys for children who live away from home.\n\n\
+                  Without DATABASE_URL, data is kept in the SQLite file ./veilig.db (created when missing).\n\
+                  Set DATABASE_URL=postgres://... for PostgreSQL. Migrations run at every start."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database: `sqlite://FILE` or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+    /// File holding the pepper (the key behind pseudonyms). In development a pepper is made
+    /// next to the database when this is not set.
+    #[arg(long, env = "VEILIG_PEPPER_FILE", global = true)]
+    pub pepper_file: Option<PathBuf>,
+    /// Directory with extra instrument files (`*.toml`); `./instruments` is used when it exists.
+    #[arg(long, env = "VEILIG_INSTRUMENTS_DIR", global = true)]
+    pub instruments_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (runs pending migrations first and prints the URL).
+    Serve(ServeArgs),
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Fill an empty database with synthetic demo data (clearly labelled as synthetic).
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "VEILIG_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Fill the database with demo data first, if it is empty.
+    #[arg(long)]
+    pub demo: bool,
+    /// Directory of the built web assets (see scripts/build-site.sh).
+    #[arg(long, env = "VEILIG_SITE_DIR", default_value = "target/site")]
+    pub site_dir: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Responses per wave (the default gives a realistic national picture; raise it for benchmarks).
+    #[arg(long, default_value_t = 5_000)]
+    pub responses: u32,
+    /// Seed for the random generator, for a reproducible data set.
+    #[arg(long, default_value_t = 2021)]
+    pub seed: u64,
+}
+
+impl GlobalArgs {
+    pub fn instruments_dir(&self) -> Option<PathBuf> {
+        self.instruments_dir.clone().or_else(|| {
+            let default = PathBuf::from("instruments");
+            default.is_dir().then_some(default)
+        })
+    }
+
+    pub fn settings(&self, serve: &ServeArgs) -> Settings {
+        Settings {
+            addr: serve.addr,
+            database_url: self.database_url.clone(),
+            pepper_file: self.pepper_file.clone(),
+            site_dir: serve.site_dir.clone(),
+            instruments_dir: self.instruments_dir(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,96 @@
+//! Connecting to SQLite (the embedded default) or PostgreSQL (production), and migrations.
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+};
+use std::time::Duration;
+use veilig_migrations::{Migrator, MigratorTrait};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(db: &DatabaseConnection) -> Backend {
+        match db.get_database_backend() {
+            DatabaseBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A SQLite URL without a mode gets `mode=rwc`, so the file is created when missing.
+pub fn normalise_url(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_string()
+    }
+}
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let url = normalise_url(url);
+    let is_sqlite = url.starts_with("sqlite:");
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(if is_sqlite { 8 } else { 20 })
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        // Statement logging would print values; it stays off.
+        .sqlx_logging(false);
+    if is_sqlite {
+        options.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    }
+    Database::connect(options).await
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Whether every migration has run.
+pub async fn migrations_current(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.is_empty())
+}
+
+/// A cheap round trip, to tell whether the database answers.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode_and_others_are_left_alone() {
+        assert_eq!(
+            normalise_url("sqlite://veilig.db"),
+            "sqlite://veilig.db?mode=rwc"
+        );
+        assert_eq!(
+            normalise_url("sqlite://v.db?mode=ro"),
+            "sqlite://v.db?mode=ro"
+        );
+        assert_eq!(
+            normalise_url("postgres://localhost/v"),
+            "postgres://localhost/v"
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! One error type for the JSON API. Each variant names its status code. Database and internal
+//! errors are logged and answered with a calm, generic message: never SQL, never a stack trace.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use sea_orm::DbErr;
+use serde::Serialize;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 404: the named thing does not exist.
+    NotFound {
+        error: &'static str,
+        message: String,
+    },
+    /// 503: the database cannot be reached right now.
+    Unavailable,
+    /// 500: something unexpected; details go to the log only.
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error, message) = match &self {
+            ApiError::NotFound { error, message } => {
+                (StatusCode::NOT_FOUND, *error, message.as_str())
+            }
+            ApiError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service cannot reach its database right now. Please try again in a moment.",
+            ),
+            ApiError::Internal(detail) => {
+                tracing::error!(detail = %detail, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side. Please try again later.",
+                )
+            }
+        };
+        (status, Json(Body { error, message })).into_response()
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        if crate::store::is_unavailable(&err) {
+            tracing::warn!("database unavailable");
+            ApiError::Unavailable
+        } else {
+            ApiError::Internal(err.to_string())
+        }
+    }
+}
+
+/// Unknown API paths answer in JSON, like the rest of the API.
+pub async fn api_not_found() -> ApiError {
+    ApiError::NotFound {
+        error: "not_found",
+        message: "There is no such API endpoint. See /api/v1/openapi.json.".to_string(),
+    }
+}

@@ -1,0 +1,29 @@
+//! Wave endpoints of the JSON API.
+
+use super::error::ApiError;
+use crate::startup::AppState;
+use crate::store::waves;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/waves/{wave}/instrument", get(instrument))
+}
+
+/// The instrument a wave uses, exactly as the wave stored it.
+async fn instrument(
+    State(state): State<AppState>,
+    Path(label): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let wave = waves::find_by_label(&state.db, &label)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            error: "unknown_wave",
+            message: format!("There is no wave {label:?}."),
+        })?;
+    let json = waves::instrument_json(&state.db, &wave).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json))
+}

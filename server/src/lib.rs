@@ -1,0 +1,15 @@
+//! Veilig: anonymous safety-perception surveys for children who live away from home.
+//!
+//! `domain` is plain Rust (no HTTP, no database types); `store` persists what the domain needs;
+//! `http` is a thin axum layer; `startup` wires them into a server.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod http;
+pub mod pepper;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

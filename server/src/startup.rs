@@ -1,0 +1,175 @@
+//! Wiring: configuration → database → router → listener.
+
+use crate::cli::{GlobalArgs, ServeArgs};
+use crate::config::Settings;
+use crate::db::{self, Backend};
+use crate::domain::instrument::InstrumentLibrary;
+use crate::http::{self, assets::Assets};
+use crate::pepper::Pepper;
+use anyhow::Context;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    pub instruments: Arc<InstrumentLibrary>,
+    pub pepper: Arc<Pepper>,
+    pub assets: Arc<Assets>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn load_instruments(
+    settings_dir: Option<&std::path::Path>,
+) -> anyhow::Result<InstrumentLibrary> {
+    Ok(match settings_dir {
+        Some(dir) => InstrumentLibrary::load(dir)?,
+        None => InstrumentLibrary::builtin()?,
+    })
+}
+
+/// A server bound to its address (port 0 picks a free one) and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, runs pending migrations and binds the listener.
+    pub async fn build(settings: &Settings, pepper: Pepper) -> anyhow::Result<Application> {
+        let instruments = load_instruments(settings.instruments_dir.as_deref())?;
+        let db = db::connect(&settings.database_url)
+            .await
+            .context("cannot connect to the database (check DATABASE_URL)")?;
+        db::migrate(&db)
+            .await
+            .context("cannot run the database migrations")?;
+        Application::with_database(settings, pepper, db, instruments).await
+    }
+
+    /// Like `build`, on a database that is already connected and migrated.
+    pub async fn with_database(
+        settings: &Settings,
+        pepper: Pepper,
+        db: DatabaseConnection,
+        instruments: InstrumentLibrary,
+    ) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("veilig")
+            .site_root(settings.site_dir.display().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        let state = AppState {
+            backend: Backend::of(&db),
+            db,
+            instruments: Arc::new(instruments),
+            pepper: Arc::new(pepper),
+            assets: Arc::new(Assets::load(&settings.site_dir)),
+            leptos_options,
+        };
+        Ok(Application { listener, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    pub fn url(&self) -> String {
+        match self.listener.local_addr() {
+            Ok(addr) => format!("http://{addr}"),
+            Err(_) => "(unknown address)".to_string(),
+        }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let router = http::router(self.state);
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// `veilig serve`
+pub async fn serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<()> {
+    let settings = global.settings(args);
+    let pepper = Pepper::load_or_create(settings.pepper_file.as_deref(), &settings.database_url)?;
+    let app = Application::build(&settings, pepper).await?;
+    if args.demo {
+        crate::demo::fill_if_empty(
+            &app.state().db,
+            &app.state().pepper,
+            &app.state().instruments,
+            &Default::default(),
+        )
+        .await?;
+    }
+    if !app.state().assets.has_bundle() {
+        eprintln!(
+            "veilig: no WASM bundle in {}: pages work, but without JavaScript.",
+            settings.site_dir.display()
+        );
+    }
+    println!(
+        "Veilig is running at {}/ (database: {}). Stop with Ctrl-C.",
+        app.url(),
+        app.state().backend.name()
+    );
+    app.run_until_stopped()
+        .await
+        .context("the server stopped with an error")
+}
+
+/// `veilig migrate`
+pub async fn migrate_only(global: &GlobalArgs) -> anyhow::Result<()> {
+    let db = db::connect(&global.database_url)
+        .await
+        .context("cannot connect to the database")?;
+    db::migrate(&db)
+        .await
+        .context("cannot run the database migrations")?;
+    println!(
+        "veilig: migrations are current ({}).",
+        Backend::of(&db).name()
+    );
+    Ok(())
+}

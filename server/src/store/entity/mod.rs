@@ -1,0 +1,8 @@
+//! sea-orm entities, one per table. They never leave the store layer.
+
+pub mod access_code;
+pub mod instrument;
+pub mod location;
+pub mod organisation;
+pub mod region;
+pub mod wave;

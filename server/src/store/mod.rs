@@ -1,0 +1,13 @@
+//! Persistence. Functions take a connection and return `Result<_, DbErr>`; they know nothing
+//! of axum or leptos, and entities never leave this module.
+
+pub mod entity;
+pub mod waves;
+
+/// Whether an error means the database could not be reached (as opposed to a bad query).
+pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err,
+        sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_)
+    )
+}

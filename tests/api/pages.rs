@@ -1,0 +1,67 @@
+use veilig_tests::on_both_databases;
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = html.find(start)? + start.len();
+    let to = html[from..].find(end)? + from;
+    Some(&html[from..to])
+}
+
+on_both_databases! {
+    async fn the_start_page_is_server_rendered_in_dutch_with_a_plain_form(app) {
+        let response = app.get("/").await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<html lang=\"nl\""), "{html}");
+        assert!(html.contains("<h1>Welkom!</h1>"));
+        assert!(html.contains("action=\"/survey/start\""));
+        assert!(html.contains("method=\"post\""));
+        assert!(html.contains("<label for=\"code\">Jouw code</label>"));
+        assert!(html.contains("<title>Welkom! · Veilig</title>"), "{html}");
+    }
+
+    async fn the_start_page_speaks_english_when_asked(app) {
+        let html = app.get("/?lang=en").await.text().await.unwrap();
+        assert!(html.contains("<html lang=\"en\""));
+        assert!(html.contains("<h1>Welcome!</h1>"));
+        assert!(html.contains("Nobody at your group will see your answers."));
+    }
+
+    async fn the_staff_login_page_has_a_labelled_form(app) {
+        let response = app.get("/staff/login").await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("action=\"/staff/login\""));
+        assert!(html.contains("<label for=\"email\">"));
+        assert!(html.contains("autocomplete=\"current-password\""));
+    }
+
+    async fn an_unknown_page_is_a_404_with_a_way_back(app) {
+        let response = app.get("/no-such-page").await;
+        assert_eq!(response.status(), 404);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Deze pagina bestaat niet"));
+        assert!(html.contains("href=\"/\""));
+    }
+
+    async fn the_stylesheet_is_cache_busted_cached_for_a_year_and_compressed(app) {
+        let html = app.get("/").await.text().await.unwrap();
+        let href = between(&html, "<link rel=\"stylesheet\" href=\"", "\"").expect("a stylesheet link");
+        assert!(href.starts_with("/assets/") && href.ends_with("/veilig.css"), "{href}");
+        let response = app
+            .client
+            .get(app.url(href))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(response.headers()["content-encoding"], "gzip");
+    }
+
+    async fn pages_are_compressed_for_clients_that_accept_it(app) {
+        let response = app.client.get(app.url("/")).header("accept-encoding", "br").send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], "br");
+    }
+}
