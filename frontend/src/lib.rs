@@ -6,6 +6,8 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod staff;
 
 pub use app::{shell, App, AssetUrls};
 

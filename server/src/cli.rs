@@ -43,6 +43,19 @@ pub enum Command {
     Migrate,
     /// Fill an empty database with synthetic demo data (clearly labelled as synthetic).
     Demo(DemoArgs),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Access codes.
+    #[command(subcommand)]
+    Codes(CodesCommand),
+    /// Import data from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// List organisations: id, name, region (tab-separated, one per line).
+    Organisations,
+    /// List locations: id, organisation, location, setting type, children placed (tab-separated).
+    Locations(LocationsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +69,60 @@ pub struct ServeArgs {
     /// Directory of the built web assets (see scripts/build-site.sh).
     #[arg(long, env = "VEILIG_SITE_DIR", default_value = "target/site")]
     pub site_dir: PathBuf,
+    /// Send the session cookie only over TLS. Default: yes, unless --addr is a loopback
+    /// address. Set it to true when a TLS proxy on the same machine forwards to 127.0.0.1.
+    #[arg(long, env = "VEILIG_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account; the password is read from the first line of stdin.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub email: String,
+    /// admin, researcher, institution_admin or institution_viewer.
+    #[arg(long)]
+    pub role: String,
+    /// The organisation of an institution role (see `veilig organisations`).
+    #[arg(long)]
+    pub organisation: Option<i32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Organisations and locations from a CSV file with the columns
+    /// organisation, region, location, setting_type, children_placed (`,` or `;`).
+    Organisations { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct LocationsArgs {
+    /// Only this organisation's locations.
+    #[arg(long)]
+    pub organisation: Option<i32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Make anonymous codes for a location and print them, one per line, on stdout.
+    Generate(CodesGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CodesGenerateArgs {
+    /// The wave's label, e.g. 2023 (it must be a draft or open).
+    #[arg(long)]
+    pub wave: String,
+    /// The location's id (see `veilig locations`).
+    #[arg(long)]
+    pub location: i32,
+    #[arg(long)]
+    pub count: usize,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -83,6 +150,9 @@ impl GlobalArgs {
             pepper_file: self.pepper_file.clone(),
             site_dir: serve.site_dir.clone(),
             instruments_dir: self.instruments_dir(),
+            secure_cookies: serve
+                .secure_cookies
+                .unwrap_or(!serve.addr.ip().is_loopback()),
         }
     }
 }

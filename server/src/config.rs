@@ -14,6 +14,9 @@ pub struct Settings {
     pub site_dir: PathBuf,
     /// Extra instrument files; the default instrument is always compiled in.
     pub instruments_dir: Option<PathBuf>,
+    /// Mark the session cookie `Secure` (only sent over TLS). On by default unless the server
+    /// listens on a loopback address (development).
+    pub secure_cookies: bool,
 }
 
 /// The SQLite file used when no `DATABASE_URL` is given.

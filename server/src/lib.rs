@@ -3,13 +3,18 @@
 //! `domain` is plain Rust (no HTTP, no database types); `store` persists what the domain needs;
 //! `http` is a thin axum layer; `startup` wires them into a server.
 
+pub mod accounts;
+pub mod auth;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod participation;
 pub mod pepper;
 pub mod startup;
 pub mod store;
+pub mod submission;
 pub mod telemetry;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use veilig::cli::{Cli, Command};
+use veilig::cli::{Cli, CodesCommand, Command, ImportCommand, UserCommand};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -12,6 +12,21 @@ async fn main() -> ExitCode {
         Command::Serve(args) => veilig::startup::serve(&cli.global, args).await,
         Command::Migrate => veilig::startup::migrate_only(&cli.global).await,
         Command::Demo(args) => veilig::demo::run_cli(&cli.global, args).await,
+        Command::User(UserCommand::Add(args)) => {
+            veilig::commands::users::add(&cli.global, args).await
+        }
+        Command::Codes(CodesCommand::Generate(args)) => {
+            veilig::commands::codes::generate(&cli.global, args).await
+        }
+        Command::Import(ImportCommand::Organisations { file }) => {
+            veilig::commands::organisations::import(&cli.global, file).await
+        }
+        Command::Organisations => {
+            veilig::commands::organisations::list_organisations(&cli.global).await
+        }
+        Command::Locations(args) => {
+            veilig::commands::organisations::list_locations(&cli.global, args).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! Wiring: configuration → database → router → listener.
 
+use crate::accounts::LoginLimits;
 use crate::cli::{GlobalArgs, ServeArgs};
 use crate::config::Settings;
 use crate::db::{self, Backend};
@@ -22,6 +23,9 @@ pub struct AppState {
     pub pepper: Arc<Pepper>,
     pub assets: Arc<Assets>,
     pub leptos_options: LeptosOptions,
+    pub login_limits: Arc<LoginLimits>,
+    pub secure_cookies: bool,
+    pub wave_instruments: Arc<crate::submission::InstrumentCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -80,6 +84,9 @@ impl Application {
             pepper: Arc::new(pepper),
             assets: Arc::new(Assets::load(&settings.site_dir)),
             leptos_options,
+            login_limits: Arc::new(LoginLimits::default()),
+            secure_cookies: settings.secure_cookies,
+            wave_instruments: Default::default(),
         };
         Ok(Application { listener, state })
     }
@@ -105,7 +112,9 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let router = http::router(self.state);
-        axum::serve(self.listener, router)
+        // The peer address is used for the sign-in rate limit only; it is never stored.
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }

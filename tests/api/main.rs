@@ -1,8 +1,12 @@
 //! Integration tests: the real server on port 0, over HTTP, each on SQLite and PostgreSQL.
 
+mod anonymity;
 mod demo;
 mod health;
 mod instrument;
 mod migrations;
 mod pages;
+mod participation;
+mod responses;
 mod schema;
+mod staff_accounts;

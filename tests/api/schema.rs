@@ -3,30 +3,8 @@
 use sea_orm::{ConnectionTrait, Statement};
 use veilig_tests::{on_both_databases, Db, TestApp};
 
-/// (column, type) of a table, lower case.
 async fn columns(app: &TestApp, table: &str) -> Vec<(String, String)> {
-    let sql = match app.backend {
-        Db::Sqlite => {
-            format!("SELECT name AS c, type AS t FROM pragma_table_info('{table}') ORDER BY cid")
-        }
-        Db::Postgres => format!(
-            "SELECT column_name::text AS c, data_type::text AS t FROM information_schema.columns \
-             WHERE table_name = '{table}' ORDER BY ordinal_position"
-        ),
-    };
-    let backend = app.db.get_database_backend();
-    app.db
-        .query_all_raw(Statement::from_string(backend, sql))
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r.try_get::<String>("", "c").unwrap().to_lowercase(),
-                r.try_get::<String>("", "t").unwrap().to_lowercase(),
-            )
-        })
-        .collect()
+    app.columns(table).await
 }
 
 /// Adding a column to a table that holds what a child produced needs a privacy review: these

@@ -3,4 +3,5 @@
 //! write screenshots to target/screenshots (not committed) for a person to look at.
 
 mod driver;
+mod participation;
 mod start_page;

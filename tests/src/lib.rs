@@ -109,6 +109,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub backend: Db,
     pub pepper: Pepper,
+    pepper_hex: String,
     pub client: reqwest::Client,
     pub database: TestDatabase,
 }
@@ -121,8 +122,19 @@ pub async fn spawn_app(kind: Db) -> TestApp {
         pepper_file: None,
         site_dir: site_dir(),
         instruments_dir: None,
+        secure_cookies: false,
     };
-    let pepper = Pepper::random();
+    // A known pepper, so tests can look for it where it must never be.
+    let pepper_hex = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let pepper_file =
+        std::env::temp_dir().join(format!("veilig-test-{}.pepper", uuid::Uuid::new_v4()));
+    std::fs::write(&pepper_file, &pepper_hex).expect("the pepper file is written");
+    let pepper = Pepper::read(&pepper_file).expect("the pepper is read");
+    let _ = std::fs::remove_file(&pepper_file);
     let app = Application::build(&settings, pepper.clone())
         .await
         .expect("the server starts");
@@ -138,12 +150,18 @@ pub async fn spawn_app(kind: Db) -> TestApp {
         db,
         backend: kind,
         pepper,
+        pepper_hex,
         client,
         database,
     }
 }
 
 impl TestApp {
+    /// The pepper as written in its file, to look for where it must never be.
+    pub fn pepper_hex(&self) -> String {
+        self.pepper_hex.clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -196,4 +214,265 @@ macro_rules! on_both_databases {
             }
         )*
     };
+}
+
+/// The password every test account gets.
+pub const TEST_PASSWORD: &str = "a long test password";
+
+/// A signed-in staff member's browser: its own cookie jar and the session's CSRF token.
+pub struct StaffClient {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    address: String,
+}
+
+impl TestApp {
+    /// Adds a staff account (role as in `veilig user add`), with `TEST_PASSWORD`.
+    pub async fn add_staff(&self, email: &str, role: &str, organisation: Option<i32>) -> i32 {
+        let (user, _) = veilig::accounts::add_user(
+            &self.db,
+            None,
+            email,
+            role,
+            organisation,
+            Some(TEST_PASSWORD),
+        )
+        .await
+        .expect("the account is added");
+        user.id
+    }
+
+    /// A fresh cookie-keeping client, not signed in.
+    pub fn browser(&self) -> StaffClient {
+        StaffClient {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
+                .build()
+                .expect("an HTTP client"),
+            csrf: String::new(),
+            address: self.address.clone(),
+        }
+    }
+
+    /// Signs in through the form and reads the CSRF token from the staff home page.
+    pub async fn sign_in(&self, email: &str, password: &str) -> StaffClient {
+        let mut staff = self.browser();
+        let response = staff
+            .client
+            .post(self.url("/staff/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("the request is sent");
+        assert_eq!(response.status(), 303);
+        assert_eq!(
+            response.headers()["location"],
+            "/staff",
+            "sign-in for {email} did not succeed"
+        );
+        let home = staff.get("/staff").await.text().await.expect("a page");
+        staff.csrf = csrf_in(&home).expect("the page carries a CSRF token");
+        staff
+    }
+
+    /// Adds an account with `role` and signs it in.
+    pub async fn staff(&self, email: &str, role: &str, organisation: Option<i32>) -> StaffClient {
+        self.add_staff(email, role, organisation).await;
+        self.sign_in(email, TEST_PASSWORD).await
+    }
+}
+
+/// The value of the first `name="csrf"` field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+impl StaffClient {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the request is sent")
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("the request is sent")
+    }
+}
+
+/// A small register for tests: two organisations in two regions, three locations.
+pub const TEST_REGISTER: &str = "organisation,region,location,setting_type,children_placed\n\
+    De Linde,Utrecht,Groep Eik,open_residential,10\n\
+    De Linde,Utrecht,De Bunker,closed,8\n\
+    Pleegzorg West,Haaglanden,Team 1,foster_care,30\n";
+
+impl TestApp {
+    /// Imports `TEST_REGISTER`; returns the location ids by name.
+    pub async fn with_register(&self) -> std::collections::HashMap<String, i32> {
+        let rows =
+            veilig::domain::organisation_import::parse(TEST_REGISTER).expect("a valid register");
+        veilig::store::organisations::import(&self.db, &rows)
+            .await
+            .expect("the register is imported");
+        veilig::store::organisations::list_locations(&self.db, None)
+            .await
+            .expect("locations")
+            .into_iter()
+            .map(|l| (l.name, l.id))
+            .collect()
+    }
+
+    /// The id of an organisation by name.
+    pub async fn organisation_id(&self, name: &str) -> i32 {
+        veilig::store::organisations::list_organisations(&self.db)
+            .await
+            .expect("organisations")
+            .into_iter()
+            .find(|o| o.name == name)
+            .map(|o| o.id)
+            .expect("the organisation exists")
+    }
+
+    /// A wave with the default instrument in `state` (moved along the lifecycle).
+    pub async fn wave(&self, label: &str, state: veilig::domain::wave::WaveState) -> i32 {
+        use veilig::domain::wave::WaveState;
+        let instrument = self.instruments().default_instrument();
+        let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date");
+        let wave = veilig::store::waves::create_draft(
+            &self.db,
+            label,
+            date("2023-03-01"),
+            date("2023-06-30"),
+            &instrument,
+        )
+        .await
+        .expect("the wave is made");
+        let mut current = WaveState::Draft;
+        while current != state {
+            let Some(next) = current.next() else { break };
+            veilig::store::waves::advance(&self.db, wave.id, next)
+                .await
+                .expect("the wave moves on");
+            current = next;
+        }
+        wave.id
+    }
+
+    /// `n` anonymous codes for a location, as printed on cards.
+    pub async fn codes(&self, wave: &str, location: i32, n: usize) -> Vec<String> {
+        veilig::participation::generate_anonymous(&self.db, wave, location, n)
+            .await
+            .expect("codes are made")
+            .codes
+            .iter()
+            .map(|c| c.display_grouped())
+            .collect()
+    }
+
+    /// Posts a JSON body to the API.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("the request is sent")
+    }
+}
+
+/// A complete, valid submission body for `code`.
+pub fn submission(code: &str) -> serde_json::Value {
+    serde_json::json!({
+        "code": code,
+        "submission_id": uuid::Uuid::new_v4().to_string(),
+        "language": "nl",
+        "demographics": { "age_band": "12-14", "gender": "girl", "time_here": "gt_2y" },
+        "answers": { "safe_home": 4, "safe_own_room": 5, "safe_mark": 8, "safe_with_staff": "dont_know" },
+        "open_answer": "Meer praten met Sander, bel 06-12345678."
+    })
+}
+
+impl TestApp {
+    /// (column, type) of a table, lower case.
+    pub async fn columns(&self, table: &str) -> Vec<(String, String)> {
+        let sql = match self.backend {
+            Db::Sqlite => {
+                format!("SELECT name AS c, type AS t FROM pragma_table_info('{table}') ORDER BY cid")
+            }
+            Db::Postgres => format!(
+                "SELECT column_name::text AS c, data_type::text AS t FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND table_name = '{table}' ORDER BY ordinal_position"
+            ),
+        };
+        self.strings(&sql, &["c", "t"])
+            .await
+            .into_iter()
+            .map(|mut r| {
+                let t = r.pop().unwrap_or_default().to_lowercase();
+                let c = r.pop().unwrap_or_default().to_lowercase();
+                (c, t)
+            })
+            .collect()
+    }
+
+    /// Every table of the application (not the migration bookkeeping).
+    pub async fn tables(&self) -> Vec<String> {
+        let sql = match self.backend {
+            Db::Sqlite => "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            Db::Postgres => "SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = 'public'",
+        };
+        self.strings(sql, &["t"])
+            .await
+            .into_iter()
+            .filter_map(|mut r| r.pop())
+            .filter(|t| t != "seaql_migrations")
+            .collect()
+    }
+
+    /// Every value stored anywhere, as text: for tests that look for what must never be kept.
+    pub async fn every_stored_value(&self) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for table in self.tables().await {
+            for (column, _) in self.columns(&table).await {
+                let sql = format!("SELECT CAST(\"{column}\" AS TEXT) AS v FROM \"{table}\" WHERE \"{column}\" IS NOT NULL");
+                for mut row in self.strings(&sql, &["v"]).await {
+                    out.push((table.clone(), column.clone(), row.pop().unwrap_or_default()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Runs a query and reads the named text columns of every row.
+    pub async fn strings(&self, sql: &str, names: &[&str]) -> Vec<Vec<String>> {
+        let backend = self.db.get_database_backend();
+        self.db
+            .query_all_raw(sea_orm::Statement::from_string(backend, sql.to_string()))
+            .await
+            .expect("the query runs")
+            .iter()
+            .map(|r| {
+                names
+                    .iter()
+                    .map(|n| r.try_get::<String>("", n).expect("a text column"))
+                    .collect()
+            })
+            .collect()
+    }
 }

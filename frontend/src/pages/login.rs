@@ -10,15 +10,20 @@ pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let texts = move || lang.get().texts();
     let query = use_query_map();
-    let failed = move || query.read().get("error").is_some();
+    let error = move || {
+        query.read().get("error").map(|e| match e.as_str() {
+            "limited" => texts().login_limited,
+            _ => texts().login_error,
+        })
+    };
     let title = Signal::derive(move || texts().login_title.to_string());
     view! {
         <Layout title=title>
             <section class="card login">
                 <h1>{move || texts().login_title}</h1>
                 <form method="post" action="/staff/login" class="login-form">
-                    {move || failed().then(|| view! {
-                        <p id="login-error" class="error" role="alert">{texts().login_error}</p>
+                    {move || error().map(|message| view! {
+                        <p id="login-error" class="error" role="alert">{message}</p>
                     })}
                     <label for="email">{move || texts().login_email}</label>
                     <input id="email" name="email" type="email" required autocomplete="username"/>

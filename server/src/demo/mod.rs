@@ -4,7 +4,7 @@
 //! synthetic: organisation names end in "(demo)" and the waves are flagged.
 
 mod children;
-mod insert;
+
 mod population;
 
 use crate::cli::{DemoArgs, GlobalArgs};
@@ -13,13 +13,13 @@ use crate::domain::instrument::InstrumentLibrary;
 use crate::domain::pseudonym::Pseudonym;
 use crate::domain::wave::WaveState;
 use crate::pepper::Pepper;
+use crate::store::bulk::insert_rows;
 use crate::store::entity::{location, organisation, region};
 use crate::store::waves::{self, NewWave};
 use anyhow::{bail, Context};
 use children::DemoWave;
 use chrono::{Days, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use insert::insert_rows;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};

@@ -1,10 +1,15 @@
 //! Domain types and rules: parsed once at the boundary, valid everywhere after.
 
 pub mod access_code;
+pub mod client_number;
 pub mod demographics;
 pub mod instrument;
+pub mod organisation_import;
 pub mod pseudonym;
+pub mod response;
+pub mod scrub;
 pub mod setting_type;
+pub mod staff;
 pub mod submission;
 pub mod wave;
 

@@ -41,6 +41,11 @@ impl WaveState {
         }
     }
 
+    /// Codes are handed out before and during the wave, never after it closed.
+    pub fn issues_codes(self) -> bool {
+        matches!(self, WaveState::Draft | WaveState::Open)
+    }
+
     /// Children may answer only while the wave is open.
     pub fn accepts_responses(self) -> bool {
         self == WaveState::Open

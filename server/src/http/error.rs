@@ -14,6 +14,12 @@ pub enum ApiError {
         error: &'static str,
         message: String,
     },
+    /// 400: the body is not JSON (or not the JSON content type).
+    BadJson(String),
+    /// 422: the request is well-formed JSON, but fields are wrong; one message per field.
+    Invalid(Vec<crate::domain::response::FieldError>),
+    /// 404/409/422: an access code that cannot be used, with its machine-readable reason.
+    Code(crate::participation::CodeRefusal),
     /// 503: the database cannot be reached right now.
     Unavailable,
     /// 500: something unexpected; details go to the log only.
@@ -24,11 +30,28 @@ pub enum ApiError {
 struct Body<'a> {
     error: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a [crate::domain::response::FieldError]>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let fields = match &self {
+            ApiError::Invalid(errors) => Some(errors.as_slice()),
+            _ => None,
+        };
         let (status, error, message) = match &self {
+            ApiError::BadJson(detail) => (StatusCode::BAD_REQUEST, "bad_json", detail.as_str()),
+            ApiError::Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Some fields are not right; see fields.",
+            ),
+            ApiError::Code(refusal) => (
+                super::responses::refusal_status(*refusal),
+                refusal.reason(),
+                super::responses::refusal_message(*refusal),
+            ),
             ApiError::NotFound { error, message } => {
                 (StatusCode::NOT_FOUND, *error, message.as_str())
             }
@@ -46,7 +69,15 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, Json(Body { error, message })).into_response()
+        (
+            status,
+            Json(Body {
+                error,
+                message,
+                fields,
+            }),
+        )
+            .into_response()
     }
 }
 

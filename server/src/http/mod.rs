@@ -5,6 +5,8 @@ pub mod assets;
 pub mod error;
 mod health;
 mod pages;
+mod responses;
+pub mod staff;
 mod waves;
 
 use crate::startup::AppState;
@@ -20,10 +22,12 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(waves::router())
+        .merge(responses::router())
         .fallback(error::api_not_found);
     Router::new()
         .merge(health::router())
         .nest("/api/v1", api)
+        .merge(staff::router())
         .merge(state.assets.router())
         .merge(pages::router(&state))
         .layer(CompressionLayer::new())

@@ -1,7 +1,12 @@
 //! Persistence. Functions take a connection and return `Result<_, DbErr>`; they know nothing
 //! of axum or leptos, and entities never leave this module.
 
+pub mod bulk;
+pub mod codes;
 pub mod entity;
+pub mod organisations;
+pub mod responses;
+pub mod staff;
 pub mod waves;
 
 /// Whether an error means the database could not be reached (as opposed to a bad query).

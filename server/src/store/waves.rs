@@ -95,6 +95,26 @@ pub async fn find_by_label<C: ConnectionTrait>(db: &C, label: &str) -> Result<Op
         .transpose()
 }
 
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<Wave>, DbErr> {
+    wave::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(Wave::try_from)
+        .transpose()
+}
+
+/// Every wave, newest label first.
+pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Wave>, DbErr> {
+    use sea_orm::QueryOrder;
+    wave::Entity::find()
+        .order_by_desc(wave::Column::Label)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Wave::try_from)
+        .collect()
+}
+
 /// The instrument definition a wave was opened with, as stored (canonical JSON).
 pub async fn instrument_json<C: ConnectionTrait>(db: &C, wave: &Wave) -> Result<String, DbErr> {
     instrument::Entity::find_by_id(wave.instrument_id)
@@ -107,4 +127,146 @@ pub async fn instrument_json<C: ConnectionTrait>(db: &C, wave: &Wave) -> Result<
                 wave.instrument_id, wave.label
             ))
         })
+}
+
+/// Why a wave cannot change as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum WaveChangeError {
+    #[error("there is no such wave")]
+    NotFound,
+    #[error("wave {label} is {from}; it can only move on to {allowed}")]
+    NotNext {
+        label: String,
+        from: &'static str,
+        allowed: &'static str,
+    },
+    #[error("wave {0} is no longer a draft: its dates and instrument are fixed")]
+    NotDraft(String),
+    #[error("a wave labelled {0:?} exists already")]
+    LabelTaken(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Moves a wave one step along `draft → open → closed → published`, never back or skipping.
+/// The update is conditional on the state read, so two people pressing at once move it once.
+pub async fn advance<C: ConnectionTrait>(
+    db: &C,
+    wave_id: i32,
+    to: WaveState,
+) -> Result<Wave, WaveChangeError> {
+    let current = find_by_id(db, wave_id)
+        .await?
+        .ok_or(WaveChangeError::NotFound)?;
+    let not_next = || WaveChangeError::NotNext {
+        label: current.label.clone(),
+        from: current.state.as_str(),
+        allowed: current
+            .state
+            .next()
+            .map(WaveState::as_str)
+            .unwrap_or("nothing"),
+    };
+    if current.state.next() != Some(to) {
+        return Err(not_next());
+    }
+    let result = wave::Entity::update_many()
+        .col_expr(
+            wave::Column::State,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
+        .filter(wave::Column::Id.eq(wave_id))
+        .filter(wave::Column::State.eq(current.state.as_str()))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(not_next());
+    }
+    Ok(Wave {
+        state: to,
+        ..current
+    })
+}
+
+/// Dates and instrument may change only while the wave is a draft: once children answer,
+/// the questionnaire is fixed.
+pub async fn update_draft<C: ConnectionTrait>(
+    db: &C,
+    wave_id: i32,
+    opens_on: NaiveDate,
+    closes_on: NaiveDate,
+    instrument: &Instrument,
+) -> Result<Wave, WaveChangeError> {
+    let current = find_by_id(db, wave_id)
+        .await?
+        .ok_or(WaveChangeError::NotFound)?;
+    let instrument_id = ensure_instrument(db, instrument).await?;
+    let result = wave::Entity::update_many()
+        .col_expr(
+            wave::Column::OpensOn,
+            sea_orm::sea_query::Expr::value(opens_on),
+        )
+        .col_expr(
+            wave::Column::ClosesOn,
+            sea_orm::sea_query::Expr::value(closes_on),
+        )
+        .col_expr(
+            wave::Column::InstrumentId,
+            sea_orm::sea_query::Expr::value(instrument_id),
+        )
+        .filter(wave::Column::Id.eq(wave_id))
+        .filter(wave::Column::State.eq(WaveState::Draft.as_str()))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(WaveChangeError::NotDraft(current.label));
+    }
+    Ok(Wave {
+        opens_on,
+        closes_on,
+        instrument_id,
+        ..current
+    })
+}
+
+/// A new draft wave; the label must be new.
+pub async fn create_draft<C: ConnectionTrait>(
+    db: &C,
+    label: &str,
+    opens_on: NaiveDate,
+    closes_on: NaiveDate,
+    instrument: &Instrument,
+) -> Result<Wave, WaveChangeError> {
+    if find_by_label(db, label).await?.is_some() {
+        return Err(WaveChangeError::LabelTaken(label.to_string()));
+    }
+    create(
+        db,
+        NewWave {
+            label,
+            opens_on,
+            closes_on,
+            state: WaveState::Draft,
+            instrument,
+            synthetic: false,
+        },
+    )
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            WaveChangeError::LabelTaken(label.to_string())
+        }
+        _ => WaveChangeError::Db(e),
+    })
+}
+
+pub async fn instrument_version<C: ConnectionTrait>(
+    db: &C,
+    instrument_id: i32,
+) -> Result<String, DbErr> {
+    Ok(instrument::Entity::find_by_id(instrument_id)
+        .one(db)
+        .await?
+        .map(|m| m.version)
+        .unwrap_or_default())
 }

@@ -1,4 +1,5 @@
-//! Fast multi-row inserts for generated data, on SQLite and PostgreSQL alike.
+//! Multi-row inserts in as few statements as the parameter limits allow, on SQLite and
+//! PostgreSQL alike: used for responses, their answers, and generated demo data.
 
 use sea_orm::sea_query::{Alias, Query, SimpleExpr, Value};
 use sea_orm::{ConnectionTrait, DbErr};

@@ -1,0 +1,264 @@
+//! Staff account use cases shared by the web UI and the CLI: add a user, sign in, change or
+//! reset a password. Password hashing runs on the blocking pool so it never stalls requests.
+
+use crate::auth::password;
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::token::Token;
+use crate::domain::staff::{Email, Membership, NewPassword, Role};
+use crate::store::staff::{self as store, CreateUserError, StaffUser};
+use chrono::{Duration as ChronoDuration, Utc};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// How long a staff session lasts from sign-in.
+pub const SESSION_HOURS: i64 = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// What was entered is not valid; one message per field.
+    #[error("{}", .0.join("; "))]
+    Invalid(Vec<String>),
+    #[error(transparent)]
+    Create(#[from] CreateUserError),
+    #[error("there is no such account")]
+    UnknownUser,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error("{0}")]
+    Internal(String),
+}
+
+async fn hash_blocking(password: NewPassword) -> Result<String, AccountError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))?
+        .map_err(|e| AccountError::Internal(e.to_string()))
+}
+
+async fn verify_blocking(attempt: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(stored) => password::verify(&attempt, &stored),
+        None => {
+            password::verify_dummy(&attempt);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Adds an account. Without a password a temporary one is made, returned once, and must be
+/// changed at first sign-in.
+pub async fn add_user(
+    db: &DatabaseConnection,
+    actor: Option<i32>,
+    email: &str,
+    role: &str,
+    organisation_id: Option<i32>,
+    password: Option<&str>,
+) -> Result<(StaffUser, Option<NewPassword>), AccountError> {
+    let email = Email::parse(email).map_err(|e| format!("e-mail: {e}"));
+    let membership = Role::parse(role)
+        .and_then(|r| Membership::new(r, organisation_id))
+        .map_err(|e| format!("role: {e}"));
+    let chosen = password
+        .map(|p| NewPassword::parse(p).map_err(|e| format!("password: {e}")))
+        .transpose();
+    let (email, membership, chosen) = match (email, membership, chosen) {
+        (Ok(e), Ok(m), Ok(p)) => (e, m, p),
+        (e, m, p) => {
+            let errors = [e.err(), m.err(), p.err()].into_iter().flatten().collect();
+            return Err(AccountError::Invalid(errors));
+        }
+    };
+    let (to_hash, temporary) = match chosen {
+        Some(p) => (p, None),
+        None => {
+            let t = NewPassword::temporary();
+            (t.clone(), Some(t))
+        }
+    };
+    let hash = hash_blocking(to_hash).await?;
+    let txn = db.begin().await?;
+    let user = store::create_user(&txn, &email, &hash, membership, temporary.is_some()).await?;
+    store::audit(
+        &txn,
+        actor,
+        "user.add",
+        &format!("{} as {}", user.email, membership.role()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((user, temporary))
+}
+
+/// Sign-in limits, per account and per source address, kept in memory only.
+#[derive(Debug)]
+pub struct LoginLimits {
+    per_account: RateLimiter,
+    per_source: RateLimiter,
+}
+
+impl Default for LoginLimits {
+    /// 5 failures per account and 30 per source address in 15 minutes.
+    fn default() -> Self {
+        LoginLimits {
+            per_account: RateLimiter::new(5, Duration::from_secs(15 * 60)),
+            per_source: RateLimiter::new(30, Duration::from_secs(15 * 60)),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Unknown e-mail, wrong password or deactivated account: one answer for all, so the
+    /// answer does not tell which addresses have accounts.
+    #[error("the e-mail address or password is not right")]
+    Invalid,
+    #[error("too many attempts; try again in {} minutes", .0.as_secs().div_ceil(60))]
+    Limited(Duration),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// A new session: the token goes into the cookie, its hash into the database.
+pub struct NewSession {
+    pub user: StaffUser,
+    pub token: Token,
+}
+
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    limits: &LoginLimits,
+    email: &str,
+    attempt: &str,
+    source: IpAddr,
+) -> Result<NewSession, SignInError> {
+    let account_key = email.trim().to_lowercase();
+    let source_key = source.to_string();
+    limits
+        .per_source
+        .check(&source_key)
+        .and_then(|_| limits.per_account.check(&account_key))
+        .map_err(SignInError::Limited)?;
+    let found = match Email::parse(email) {
+        Ok(email) => store::find_for_login(db, &email).await?,
+        Err(_) => None,
+    };
+    let (user, stored) = match found {
+        Some((user, hash)) if user.active => (Some(user), Some(hash)),
+        _ => (None, None),
+    };
+    let matches = verify_blocking(attempt.to_string(), stored).await;
+    let Some(user) = user.filter(|_| matches) else {
+        limits.per_account.record_failure(&account_key);
+        limits.per_source.record_failure(&source_key);
+        return Err(SignInError::Invalid);
+    };
+    limits.per_account.reset(&account_key);
+    let token = Token::generate();
+    let csrf = Token::generate();
+    store::create_session(
+        db,
+        &token.hash(),
+        user.id,
+        csrf.expose(),
+        Utc::now() + ChronoDuration::hours(SESSION_HOURS),
+    )
+    .await?;
+    store::audit(db, Some(user.id), "session.sign_in", "").await?;
+    Ok(NewSession { user, token })
+}
+
+/// Changes one's own password after checking the current one; signs out every other session.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user_id: i32,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> Result<(), AccountError> {
+    let mut errors = Vec::new();
+    let new = match NewPassword::parse(new) {
+        Ok(p) if p.expose() == current => {
+            errors.push("the new password must differ from the current one".to_string());
+            None
+        }
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.push(format!("new password: {e}"));
+            None
+        }
+    };
+    if new.as_ref().is_some_and(|n| n.expose() != repeat) {
+        errors.push("the two new passwords are not the same".to_string());
+    }
+    let stored = store::password_hash_of(db, user_id).await?;
+    if stored.is_none() {
+        return Err(AccountError::UnknownUser);
+    }
+    if !verify_blocking(current.to_string(), stored).await {
+        errors.insert(0, "the current password is not right".to_string());
+    }
+    let new = match new {
+        Some(new) if errors.is_empty() => new,
+        _ => return Err(AccountError::Invalid(errors)),
+    };
+    let hash = hash_blocking(new).await?;
+    let txn = db.begin().await?;
+    store::set_password(&txn, user_id, &hash, false).await?;
+    store::audit(&txn, Some(user_id), "user.change_password", "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An administrator resets someone's password: a temporary one, shown once to the
+/// administrator to hand over, to be changed at the next sign-in. All sessions end.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    actor: i32,
+    user_id: i32,
+) -> Result<(StaffUser, NewPassword), AccountError> {
+    let user = store::find_user(db, user_id)
+        .await?
+        .ok_or(AccountError::UnknownUser)?;
+    let temporary = NewPassword::temporary();
+    let hash = hash_blocking(temporary.clone()).await?;
+    let txn = db.begin().await?;
+    store::set_password(&txn, user_id, &hash, true).await?;
+    store::delete_sessions_of(&txn, user_id).await?;
+    store::audit(&txn, Some(actor), "user.reset_password", &user.email).await?;
+    txn.commit().await?;
+    Ok((user, temporary))
+}
+
+/// Deactivating signs the person out at once; their account and audit trail stay.
+pub async fn set_active(
+    db: &DatabaseConnection,
+    actor: i32,
+    user_id: i32,
+    active: bool,
+) -> Result<StaffUser, AccountError> {
+    let user = store::find_user(db, user_id)
+        .await?
+        .ok_or(AccountError::UnknownUser)?;
+    if actor == user_id && !active {
+        return Err(AccountError::Invalid(vec![
+            "you cannot deactivate your own account".to_string(),
+        ]));
+    }
+    let txn = db.begin().await?;
+    store::set_active(&txn, user_id, active).await?;
+    if !active {
+        store::delete_sessions_of(&txn, user_id).await?;
+    }
+    let action = if active {
+        "user.activate"
+    } else {
+        "user.deactivate"
+    };
+    store::audit(&txn, Some(actor), action, &user.email).await?;
+    txn.commit().await?;
+    Ok(user)
+}

@@ -1,0 +1,27 @@
+//! Staff pages and actions. Pages render on the server only (see `veilig_frontend::staff`);
+//! every action is a form post with a CSRF token, answered with the resulting page and a
+//! message, and the status code that fits (200, 403, 404, 409, 422, 503).
+
+mod accounts;
+mod codes;
+mod organisations;
+mod render;
+mod response;
+mod session;
+mod waves;
+
+pub use render::StaffError;
+pub use session::{Staff, SESSION_COOKIE};
+
+use crate::startup::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(accounts::router())
+        .merge(waves::router())
+        .merge(codes::router())
+        .merge(organisations::router())
+        .merge(response::router())
+}

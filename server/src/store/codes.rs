@@ -1,0 +1,229 @@
+//! Access codes: made, handed out, checked, revoked and reissued. Only hashes are stored; the
+//! plain codes exist only in the answer to whoever made them (to print the cards).
+
+use super::entity::access_code;
+use crate::domain::access_code::{AccessCode, CodeState};
+use crate::domain::client_number::ClientNumber;
+use crate::domain::pseudonym::Pseudonym;
+use crate::pepper::Pepper;
+use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::Func;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set, SqlErr, TransactionTrait,
+};
+
+const BATCH: usize = 500;
+/// A batch whose fresh codes collide with stored ones (about one in 10^8 batches) is made again.
+const ATTEMPTS: usize = 5;
+
+/// Stores `count` new codes, or none: all in one transaction.
+pub async fn generate_anonymous(
+    db: &DatabaseConnection,
+    wave_id: i32,
+    location_id: i32,
+    count: usize,
+) -> Result<Vec<AccessCode>, DbErr> {
+    let txn = db.begin().await?;
+    let mut codes = Vec::with_capacity(count);
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(BATCH);
+        codes.extend(insert_batch(&txn, wave_id, location_id, &vec![None; n]).await?);
+        left -= n;
+    }
+    txn.commit().await?;
+    Ok(codes)
+}
+
+/// One code per client number, carrying the child's pseudonym. A code still unused from an
+/// earlier list for the same child in this wave is revoked: the new card replaces the old one.
+pub async fn generate_linkable(
+    db: &DatabaseConnection,
+    pepper: &Pepper,
+    wave_id: i32,
+    location_id: i32,
+    organisation_id: i32,
+    clients: &[ClientNumber],
+) -> Result<Vec<AccessCode>, DbErr> {
+    let pseudonyms: Vec<Option<String>> = clients
+        .iter()
+        .map(|c| {
+            Some(
+                Pseudonym::derive(pepper, organisation_id, c.expose())
+                    .as_str()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let txn = db.begin().await?;
+    let mut codes = Vec::with_capacity(clients.len());
+    for chunk in pseudonyms.chunks(BATCH) {
+        let these: Vec<String> = chunk.iter().flatten().cloned().collect();
+        access_code::Entity::update_many()
+            .col_expr(
+                access_code::Column::State,
+                Expr::value(CodeState::Revoked.as_str()),
+            )
+            .filter(access_code::Column::WaveId.eq(wave_id))
+            .filter(access_code::Column::State.eq(CodeState::Unused.as_str()))
+            .filter(access_code::Column::Pseudonym.is_in(these))
+            .exec(&txn)
+            .await?;
+        codes.extend(insert_batch(&txn, wave_id, location_id, chunk).await?);
+    }
+    txn.commit().await?;
+    Ok(codes)
+}
+
+async fn insert_batch(
+    db: &DatabaseTransaction,
+    wave_id: i32,
+    location_id: i32,
+    pseudonyms: &[Option<String>],
+) -> Result<Vec<AccessCode>, DbErr> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let codes: Vec<AccessCode> = pseudonyms.iter().map(|_| AccessCode::generate()).collect();
+        let rows = codes
+            .iter()
+            .zip(pseudonyms)
+            .map(|(code, pseudonym)| access_code::ActiveModel {
+                code_hash: Set(code.hash()),
+                wave_id: Set(wave_id),
+                location_id: Set(location_id),
+                state: Set(CodeState::Unused.as_str().to_string()),
+                pseudonym: Set(pseudonym.clone()),
+            });
+        // A savepoint, so that a collision does not abort the whole transaction (PostgreSQL).
+        let savepoint = db.begin().await?;
+        match access_code::Entity::insert_many(rows)
+            .exec(&savepoint)
+            .await
+        {
+            Ok(_) => {
+                savepoint.commit().await?;
+                return Ok(codes);
+            }
+            Err(e)
+                if attempt < ATTEMPTS
+                    && matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                savepoint.rollback().await?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Where a code belongs, and its state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCode {
+    pub wave_id: i32,
+    pub location_id: i32,
+    pub state: CodeState,
+    pub pseudonym: Option<Pseudonym>,
+}
+
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    code: &AccessCode,
+) -> Result<Option<StoredCode>, DbErr> {
+    let Some(m) = access_code::Entity::find_by_id(code.hash()).one(db).await? else {
+        return Ok(None);
+    };
+    let state = CodeState::parse(&m.state)
+        .ok_or_else(|| DbErr::Custom(format!("unknown code state {:?}", m.state)))?;
+    Ok(Some(StoredCode {
+        wave_id: m.wave_id,
+        location_id: m.location_id,
+        state,
+        pseudonym: m.pseudonym.map(Pseudonym::from_stored),
+    }))
+}
+
+/// Moves a code from `from` to `to`; false when it was not in `from` (someone else was first).
+pub async fn transition<C: ConnectionTrait>(
+    db: &C,
+    code: &AccessCode,
+    from: CodeState,
+    to: CodeState,
+) -> Result<bool, DbErr> {
+    let result = access_code::Entity::update_many()
+        .col_expr(access_code::Column::State, Expr::value(to.as_str()))
+        .filter(access_code::Column::CodeHash.eq(code.hash()))
+        .filter(access_code::Column::State.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// A lost card: the old code is revoked and a new one made for the same location and child.
+pub async fn reissue(
+    db: &DatabaseConnection,
+    old: &AccessCode,
+) -> Result<Option<AccessCode>, DbErr> {
+    let txn = db.begin().await?;
+    let Some(stored) = find(&txn, old).await? else {
+        return Ok(None);
+    };
+    if !transition(&txn, old, CodeState::Unused, CodeState::Revoked).await? {
+        return Ok(None);
+    }
+    let pseudonym = stored.pseudonym.map(|p| p.as_str().to_string());
+    let mut new = insert_batch(&txn, stored.wave_id, stored.location_id, &[pseudonym]).await?;
+    txn.commit().await?;
+    Ok(new.pop())
+}
+
+/// Codes per location in a wave, by state: the numbers behind response tracking.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeCounts {
+    /// Unused and used codes (revoked ones not).
+    pub issued: u64,
+    pub used: u64,
+    pub revoked: u64,
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    location_id: i32,
+    state: String,
+    n: i64,
+}
+
+pub async fn counts_per_location<C: ConnectionTrait>(
+    db: &C,
+    wave_id: i32,
+) -> Result<std::collections::HashMap<i32, CodeCounts>, DbErr> {
+    let rows = access_code::Entity::find()
+        .select_only()
+        .column(access_code::Column::LocationId)
+        .column(access_code::Column::State)
+        .column_as(
+            Expr::expr(Func::count(Expr::col(access_code::Column::CodeHash))),
+            "n",
+        )
+        .filter(access_code::Column::WaveId.eq(wave_id))
+        .group_by(access_code::Column::LocationId)
+        .group_by(access_code::Column::State)
+        .into_model::<CountRow>()
+        .all(db)
+        .await?;
+    let mut counts: std::collections::HashMap<i32, CodeCounts> = Default::default();
+    for row in rows {
+        let entry = counts.entry(row.location_id).or_default();
+        let n = u64::try_from(row.n).unwrap_or(0);
+        // Revoked codes were taken back: they do not count as handed out.
+        match CodeState::parse(&row.state) {
+            Some(CodeState::Revoked) => entry.revoked += n,
+            Some(CodeState::Used) => {
+                entry.used += n;
+                entry.issued += n;
+            }
+            _ => entry.issued += n,
+        }
+    }
+    Ok(counts)
+}

@@ -1,0 +1,155 @@
+//! Taking in a child's survey: check the code, check the answers against the wave's
+//! questionnaire, scrub the open answer, and store it all at once. Used by the JSON API and by
+//! the plain-HTML survey.
+
+use crate::domain::instrument::Instrument;
+use crate::domain::response::{self, Envelope, FieldError};
+use crate::domain::scrub::scrub;
+use crate::domain::submission::submission_hash;
+use crate::participation::{check_code, CodeRefusal};
+use crate::startup::AppState;
+use crate::store::responses::{self, NewResponse, SubmitOutcome};
+use crate::store::waves::Wave;
+use sea_orm::DbErr;
+use std::sync::Arc;
+
+#[derive(Debug)]
+pub enum SubmitError {
+    /// 422: one message per field.
+    Invalid(Vec<FieldError>),
+    /// The code cannot be used (404 unknown, 409 used/revoked/closed, 422 format).
+    Code(CodeRefusal),
+    Db(DbErr),
+}
+
+impl From<DbErr> for SubmitError {
+    fn from(e: DbErr) -> Self {
+        SubmitError::Db(e)
+    }
+}
+
+/// What the device gets back: enough to know the survey arrived, nothing more.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Receipt {
+    pub status: &'static str,
+    pub submission_id: String,
+    pub wave: String,
+}
+
+/// The instrument a wave was opened with, parsed once per server and kept.
+pub async fn instrument_of(state: &AppState, wave: &Wave) -> Result<Arc<Instrument>, DbErr> {
+    if let Some(found) = state.wave_instruments.get(wave.instrument_id) {
+        return Ok(found);
+    }
+    let json = crate::store::waves::instrument_json(&state.db, wave).await?;
+    let instrument =
+        Instrument::from_json(&format!("wave {}", wave.label), &json).map_err(|e| {
+            DbErr::Custom(format!(
+                "the stored instrument of wave {} is invalid: {e}",
+                wave.label
+            ))
+        })?;
+    Ok(state
+        .wave_instruments
+        .insert(wave.instrument_id, instrument))
+}
+
+/// Stores one submission. The same `submission_id` sent again answers `AlreadyStored`.
+pub async fn submit(
+    state: &AppState,
+    envelope: Envelope,
+) -> Result<(SubmitOutcome, Receipt), SubmitError> {
+    let hash = submission_hash(&envelope.submission_id.to_string());
+    let accepted = match check_code(&state.db, &envelope.code, None).await? {
+        Ok(accepted) => accepted,
+        Err(CodeRefusal::Used) if responses::submission_exists(&state.db, &hash).await? => {
+            // A retry of a submission that was stored: same answer as the first time.
+            let receipt = Receipt {
+                status: "stored",
+                submission_id: envelope.submission_id.to_string(),
+                wave: String::new(),
+            };
+            return Ok((SubmitOutcome::AlreadyStored, receipt));
+        }
+        Err(refusal) => return Err(SubmitError::Code(refusal)),
+    };
+    let instrument = instrument_of(state, &accepted.wave).await?;
+    let setting = responses::setting_of_location(&state.db, accepted.stored.location_id).await?;
+    let mut errors = Vec::new();
+    if !instrument.def().languages.contains(&envelope.language) {
+        errors.push(FieldError {
+            field: "language".into(),
+            message: format!(
+                "this questionnaire is in {}",
+                instrument.def().languages.join(", ")
+            ),
+        });
+    }
+    let answers = match response::check_answers(&instrument, setting, &envelope.answers) {
+        Ok(a) => a,
+        Err(mut e) => {
+            errors.append(&mut e);
+            Default::default()
+        }
+    };
+    if let Err(e) = response::check_open_answer(&instrument, envelope.open_answer.as_deref()) {
+        errors.push(e);
+    }
+    if !errors.is_empty() {
+        return Err(SubmitError::Invalid(errors));
+    }
+    let new = NewResponse {
+        wave_id: accepted.wave.id,
+        location_id: accepted.stored.location_id,
+        demographics: envelope.demographics,
+        language: envelope.language,
+        link_key: accepted
+            .stored
+            .pseudonym
+            .as_ref()
+            .map(|p| p.link_key(&state.pepper)),
+        submission_hash: hash,
+        answers,
+        open_answer: envelope
+            .open_answer
+            .as_deref()
+            .map(scrub)
+            .filter(|t| !t.trim().is_empty()),
+    };
+    let outcome = responses::submit(&state.db, &accepted.code, &new).await?;
+    if outcome == SubmitOutcome::CodeNotUnused {
+        return Err(SubmitError::Code(CodeRefusal::Used));
+    }
+    Ok((
+        outcome,
+        Receipt {
+            status: "stored",
+            submission_id: envelope.submission_id.to_string(),
+            wave: accepted.wave.label,
+        },
+    ))
+}
+
+/// Instruments of waves by instrument id. A wave's instrument never changes once it is open,
+/// and an id always names the same content, so entries never go stale.
+#[derive(Debug, Default)]
+pub struct InstrumentCache(std::sync::RwLock<std::collections::HashMap<i32, Arc<Instrument>>>);
+
+impl InstrumentCache {
+    pub fn get(&self, id: i32) -> Option<Arc<Instrument>> {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned()
+    }
+
+    pub fn insert(&self, id: i32, instrument: Instrument) -> Arc<Instrument> {
+        let instrument = Arc::new(instrument);
+        self.0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, instrument.clone());
+        instrument
+    }
+}
