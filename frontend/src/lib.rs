@@ -8,6 +8,8 @@ pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod staff;
+#[cfg(feature = "ssr")]
+pub mod survey;
 
 pub use app::{shell, App, AssetUrls};
 

@@ -13,6 +13,7 @@ mod m20261124_000003_create_access_codes;
 mod m20261124_000004_create_responses;
 mod m20261124_000005_create_incident_counts;
 mod m20261124_000006_create_staff_accounts_and_audit_log;
+mod m20261124_000007_create_survey_drafts;
 mod without_rowid;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_responses::Migration),
             Box::new(m20261124_000005_create_incident_counts::Migration),
             Box::new(m20261124_000006_create_staff_accounts_and_audit_log::Migration),
+            Box::new(m20261124_000007_create_survey_drafts::Migration),
         ]
     }
 }

@@ -132,7 +132,7 @@ impl CodeRefusal {
 /// A code that may start (or resume) a survey.
 #[derive(Debug, Clone)]
 pub struct AcceptedCode {
-    pub code: AccessCode,
+    pub code_hash: String,
     pub stored: StoredCode,
     pub wave: Wave,
 }
@@ -144,10 +144,19 @@ pub async fn check_code(
     typed: &str,
     expected_wave: Option<&str>,
 ) -> Result<Result<AcceptedCode, CodeRefusal>, DbErr> {
-    let Ok(code) = AccessCode::parse(typed) else {
-        return Ok(Err(CodeRefusal::Format));
-    };
-    let Some(stored) = codes::find(db, &code).await? else {
+    match AccessCode::parse(typed) {
+        Ok(code) => check_code_hash(db, &code.hash(), expected_wave).await,
+        Err(_) => Ok(Err(CodeRefusal::Format)),
+    }
+}
+
+/// The same check for a code known only by its hash (a survey under way).
+pub async fn check_code_hash(
+    db: &DatabaseConnection,
+    code_hash: &str,
+    expected_wave: Option<&str>,
+) -> Result<Result<AcceptedCode, CodeRefusal>, DbErr> {
+    let Some(stored) = codes::find_by_hash(db, code_hash).await? else {
         return Ok(Err(CodeRefusal::Unknown));
     };
     match stored.state {
@@ -164,5 +173,9 @@ pub async fn check_code(
     if !wave.state.accepts_responses() {
         return Ok(Err(CodeRefusal::WaveNotOpen));
     }
-    Ok(Ok(AcceptedCode { code, stored, wave }))
+    Ok(Ok(AcceptedCode {
+        code_hash: code_hash.to_string(),
+        stored,
+        wave,
+    }))
 }

@@ -26,6 +26,8 @@ pub struct AppState {
     pub login_limits: Arc<LoginLimits>,
     pub secure_cookies: bool,
     pub wave_instruments: Arc<crate::submission::InstrumentCache>,
+    /// Wrong access codes per source address, in memory only.
+    pub code_limits: Arc<crate::auth::rate_limit::RateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -87,6 +89,7 @@ impl Application {
             login_limits: Arc::new(LoginLimits::default()),
             secure_cookies: settings.secure_cookies,
             wave_instruments: Default::default(),
+            code_limits: Arc::new(http::survey::code_limiter()),
         };
         Ok(Application { listener, state })
     }

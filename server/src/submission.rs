@@ -6,7 +6,7 @@ use crate::domain::instrument::Instrument;
 use crate::domain::response::{self, Envelope, FieldError};
 use crate::domain::scrub::scrub;
 use crate::domain::submission::submission_hash;
-use crate::participation::{check_code, CodeRefusal};
+use crate::participation::{check_code, check_code_hash, AcceptedCode, CodeRefusal};
 use crate::startup::AppState;
 use crate::store::responses::{self, NewResponse, SubmitOutcome};
 use crate::store::waves::Wave;
@@ -54,7 +54,8 @@ pub async fn instrument_of(state: &AppState, wave: &Wave) -> Result<Arc<Instrume
         .insert(wave.instrument_id, instrument))
 }
 
-/// Stores one submission. The same `submission_id` sent again answers `AlreadyStored`.
+/// Stores one submission from the API. The same `submission_id` sent again answers
+/// `AlreadyStored`.
 pub async fn submit(
     state: &AppState,
     envelope: Envelope,
@@ -73,6 +74,49 @@ pub async fn submit(
         }
         Err(refusal) => return Err(SubmitError::Code(refusal)),
     };
+    store_checked(state, accepted, envelope, hash).await
+}
+
+/// Sends a survey under way (the plain-HTML path), known by its code's hash. Its answers go
+/// through exactly the checks an API submission goes through.
+pub async fn submit_draft(
+    state: &AppState,
+    code_hash: &str,
+    draft: &crate::domain::survey::Draft,
+) -> Result<(SubmitOutcome, Receipt), SubmitError> {
+    let accepted = match check_code_hash(&state.db, code_hash, None).await? {
+        Ok(accepted) => accepted,
+        Err(refusal) => return Err(SubmitError::Code(refusal)),
+    };
+    let answers = draft
+        .answers
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                Some(v) => serde_json::Value::from(*v),
+                None => serde_json::Value::from(response::DONT_KNOW),
+            };
+            (key.clone(), value)
+        })
+        .collect();
+    let envelope = Envelope {
+        code: String::new(),
+        submission_id: uuid::Uuid::new_v4(),
+        language: draft.language.clone(),
+        demographics: draft.demographics,
+        answers,
+        open_answer: draft.open_answer.clone(),
+    };
+    let hash = submission_hash(&envelope.submission_id.to_string());
+    store_checked(state, accepted, envelope, hash).await
+}
+
+async fn store_checked(
+    state: &AppState,
+    accepted: AcceptedCode,
+    envelope: Envelope,
+    hash: String,
+) -> Result<(SubmitOutcome, Receipt), SubmitError> {
     let instrument = instrument_of(state, &accepted.wave).await?;
     let setting = responses::setting_of_location(&state.db, accepted.stored.location_id).await?;
     let mut errors = Vec::new();
@@ -116,7 +160,7 @@ pub async fn submit(
             .map(scrub)
             .filter(|t| !t.trim().is_empty()),
     };
-    let outcome = responses::submit(&state.db, &accepted.code, &new).await?;
+    let outcome = responses::submit(&state.db, &accepted.code_hash, &new).await?;
     if outcome == SubmitOutcome::CodeNotUnused {
         return Err(SubmitError::Code(CodeRefusal::Used));
     }

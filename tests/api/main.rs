@@ -10,3 +10,4 @@ mod participation;
 mod responses;
 mod schema;
 mod staff_accounts;
+mod survey;

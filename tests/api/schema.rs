@@ -48,6 +48,14 @@ on_both_databases! {
         }
     }
 
+    async fn a_survey_under_way_keeps_its_answers_with_a_day_not_a_time(app) {
+        let cols = columns(&app, "survey_draft").await;
+        let names: Vec<&str> = cols.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(names, ["code_hash", "token_hash", "state", "started_on"]);
+        let kind = &cols[3].1;
+        assert!(kind == "date" || kind == "date_text", "started_on is a day, not a time: {kind}");
+    }
+
     async fn nothing_links_an_access_code_to_a_response(app) {
         let code_columns: Vec<String> = columns(&app, "access_code").await.into_iter().map(|(c, _)| c).collect();
         assert!(!code_columns.iter().any(|c| c.contains("response") || c.contains("submission")));

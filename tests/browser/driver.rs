@@ -152,7 +152,9 @@ impl Browser {
 
     /// Ends the browser session; ChromeDriver goes when `self` is dropped.
     pub async fn close(self) {
-        let _ = self.client.clone().close().await;
+        // `close` waits for every clone of the client to go, so it must be given the only one.
+        let Browser { client, _driver } = self;
+        let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
     }
 }
 

@@ -128,6 +128,19 @@ async fn a_researcher_sets_up_a_wave_and_an_institution_prints_cards_and_follows
         options.contains("Groep Eik") && !options.contains("Team 1"),
         "{options}"
     );
+    let eik = app
+        .strings(
+            "SELECT CAST(id AS TEXT) AS i FROM location WHERE name = 'Groep Eik'",
+            &["i"],
+        )
+        .await[0][0]
+        .clone();
+    c.find(Locator::Css(&format!("#location option[value='{eik}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     fill(&browser, "count", "6").await;
     submit(&browser, "/staff/codes").await;
     c.wait()

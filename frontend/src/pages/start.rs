@@ -44,7 +44,14 @@ pub fn StartPage() -> impl IntoView {
             .get("error")
             .and_then(|reason| error_text(&reason, lang.get().texts()))
     };
-    let typed = RwSignal::new(String::new());
+    // A QR code on the card opens this page with the code filled in (`/?code=K7M-4Q9-TXA`).
+    let linked = query
+        .with_untracked(|q| q.get("code"))
+        .unwrap_or_default()
+        .chars()
+        .take(24)
+        .collect::<String>();
+    let typed = RwSignal::new(linked.clone());
     let preview = move || format_code_preview(&typed.get());
     let title = Signal::derive(move || texts().start_title.to_string());
 
@@ -64,6 +71,7 @@ pub fn StartPage() -> impl IntoView {
                         type="text"
                         required
                         maxlength="24"
+                        value=linked
                         autocomplete="off"
                         autocapitalize="characters"
                         spellcheck="false"

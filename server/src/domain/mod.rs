@@ -11,6 +11,7 @@ pub mod scrub;
 pub mod setting_type;
 pub mod staff;
 pub mod submission;
+pub mod survey;
 pub mod wave;
 
 pub use setting_type::SettingType;

@@ -7,6 +7,7 @@ mod health;
 mod pages;
 mod responses;
 pub mod staff;
+pub mod survey;
 mod waves;
 
 use crate::startup::AppState;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .nest("/api/v1", api)
         .merge(staff::router())
+        .merge(survey::router())
         .merge(state.assets.router())
         .merge(pages::router(&state))
         .layer(CompressionLayer::new())

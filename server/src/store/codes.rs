@@ -130,7 +130,18 @@ pub async fn find<C: ConnectionTrait>(
     db: &C,
     code: &AccessCode,
 ) -> Result<Option<StoredCode>, DbErr> {
-    let Some(m) = access_code::Entity::find_by_id(code.hash()).one(db).await? else {
+    find_by_hash(db, &code.hash()).await
+}
+
+/// A code by its stored hash (the plain-HTML survey keeps only the hash between steps).
+pub async fn find_by_hash<C: ConnectionTrait>(
+    db: &C,
+    code_hash: &str,
+) -> Result<Option<StoredCode>, DbErr> {
+    let Some(m) = access_code::Entity::find_by_id(code_hash.to_string())
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let state = CodeState::parse(&m.state)
@@ -150,9 +161,18 @@ pub async fn transition<C: ConnectionTrait>(
     from: CodeState,
     to: CodeState,
 ) -> Result<bool, DbErr> {
+    transition_hash(db, &code.hash(), from, to).await
+}
+
+pub async fn transition_hash<C: ConnectionTrait>(
+    db: &C,
+    code_hash: &str,
+    from: CodeState,
+    to: CodeState,
+) -> Result<bool, DbErr> {
     let result = access_code::Entity::update_many()
         .col_expr(access_code::Column::State, Expr::value(to.as_str()))
-        .filter(access_code::Column::CodeHash.eq(code.hash()))
+        .filter(access_code::Column::CodeHash.eq(code_hash))
         .filter(access_code::Column::State.eq(from.as_str()))
         .exec(db)
         .await?;

@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod codes;
+pub mod drafts;
 pub mod entity;
 pub mod organisations;
 pub mod responses;

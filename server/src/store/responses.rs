@@ -3,7 +3,7 @@
 
 use super::bulk::insert_rows;
 use super::entity::{location, organisation};
-use crate::domain::access_code::{AccessCode, CodeState};
+use crate::domain::access_code::CodeState;
 use crate::domain::demographics::Demographics;
 use crate::domain::instrument::AnswersSoFar;
 use crate::domain::SettingType;
@@ -82,11 +82,11 @@ pub async fn submission_exists<C: ConnectionTrait>(
 /// then find the code used.
 pub async fn submit(
     db: &DatabaseConnection,
-    code: &AccessCode,
+    code_hash: &str,
     new: &NewResponse,
 ) -> Result<SubmitOutcome, DbErr> {
     let txn = db.begin().await?;
-    if !super::codes::transition(&txn, code, CodeState::Unused, CodeState::Used).await? {
+    if !super::codes::transition_hash(&txn, code_hash, CodeState::Unused, CodeState::Used).await? {
         txn.rollback().await?;
         return Ok(if submission_exists(db, &new.submission_hash).await? {
             SubmitOutcome::AlreadyStored
@@ -94,6 +94,8 @@ pub async fn submit(
             SubmitOutcome::CodeNotUnused
         });
     }
+    // A draft kept for this code (the plain-HTML survey) has served its purpose.
+    super::drafts::delete(&txn, code_hash).await?;
     match insert_response(&txn, new).await {
         Ok(()) => {
             txn.commit().await?;

@@ -1,0 +1,203 @@
+//! The steps of the child's survey and moving between them: explanation, about you, one
+//! question per screen (with routing), the open question, and sending. Plain data, so the
+//! plain-HTML survey and any other front end follow the same path.
+
+use super::demographics::Demographics;
+use super::instrument::{AnswersSoFar, Instrument};
+use super::SettingType;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "item", rename_all = "snake_case")]
+pub enum Step {
+    /// What this is, that it is anonymous, that anything may be skipped.
+    Intro,
+    /// Age band, gender, time at this location.
+    About,
+    /// One question, by item key.
+    Item(String),
+    /// What would help you feel safer?
+    Open,
+    /// Look back and send.
+    Send,
+}
+
+/// A survey under way, kept between steps until it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub language: String,
+    pub step: Step,
+    #[serde(default)]
+    pub demographics: Demographics,
+    #[serde(default)]
+    pub answers: AnswersSoFar,
+    #[serde(default)]
+    pub open_answer: Option<String>,
+    /// The last answer asked for the help panel (e.g. being hurt by staff): it is shown,
+    /// gently, on the next screen.
+    #[serde(default)]
+    pub offer_help: bool,
+}
+
+impl Draft {
+    pub fn new(language: &str) -> Draft {
+        Draft {
+            language: language.to_string(),
+            step: Step::Intro,
+            demographics: Demographics::default(),
+            answers: AnswersSoFar::new(),
+            open_answer: None,
+            offer_help: false,
+        }
+    }
+}
+
+/// Every step this child goes through, given the answers so far.
+pub fn steps(instrument: &Instrument, setting: SettingType, answers: &AnswersSoFar) -> Vec<Step> {
+    let mut steps = vec![Step::Intro, Step::About];
+    steps.extend(
+        instrument
+            .shown_items(setting, answers)
+            .map(|i| Step::Item(i.key.clone())),
+    );
+    steps.push(Step::Open);
+    steps.push(Step::Send);
+    steps
+}
+
+/// Drops answers to questions that are no longer asked (an earlier answer changed), until
+/// nothing changes: what is sent is always what the questionnaire could have asked.
+pub fn prune(instrument: &Instrument, setting: SettingType, answers: &mut AnswersSoFar) {
+    loop {
+        let hidden: Vec<String> = answers
+            .keys()
+            .filter(|key| {
+                instrument
+                    .item(key)
+                    .is_none_or(|item| !instrument.is_shown(item, setting, answers))
+            })
+            .cloned()
+            .collect();
+        if hidden.is_empty() {
+            return;
+        }
+        for key in hidden {
+            answers.remove(&key);
+        }
+    }
+}
+
+/// Where `from` sits among the steps (a step no longer on the path counts as the start).
+fn position(all: &[Step], from: &Step) -> usize {
+    all.iter().position(|s| s == from).unwrap_or(0)
+}
+
+pub fn next(instrument: &Instrument, setting: SettingType, draft: &Draft) -> Step {
+    let all = steps(instrument, setting, &draft.answers);
+    let here = position(&all, &draft.step);
+    all.get(here + 1).cloned().unwrap_or(Step::Send)
+}
+
+pub fn previous(instrument: &Instrument, setting: SettingType, draft: &Draft) -> Step {
+    let all = steps(instrument, setting, &draft.answers);
+    let here = position(&all, &draft.step);
+    all.get(here.saturating_sub(1))
+        .cloned()
+        .unwrap_or(Step::Intro)
+}
+
+/// (number of this step, number of steps), both counted from 1, for the progress bar.
+pub fn progress(instrument: &Instrument, setting: SettingType, draft: &Draft) -> (usize, usize) {
+    let all = steps(instrument, setting, &draft.answers);
+    (position(&all, &draft.step) + 1, all.len())
+}
+
+/// Whether an answer to `item` should bring up the help panel on the next screen.
+pub fn asks_for_help(instrument: &Instrument, item: &str, value: Option<i16>) -> bool {
+    match (instrument.item(item), value) {
+        (Some(item), Some(v)) => item.help_if.contains(&v),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::instrument::InstrumentLibrary;
+
+    fn instrument() -> std::sync::Arc<Instrument> {
+        InstrumentLibrary::builtin().unwrap().default_instrument()
+    }
+
+    #[test]
+    fn the_path_runs_from_the_explanation_to_sending() {
+        let i = instrument();
+        let all = steps(&i, SettingType::OpenResidential, &AnswersSoFar::new());
+        assert_eq!(all[0], Step::Intro);
+        assert_eq!(all[1], Step::About);
+        assert_eq!(all[all.len() - 2], Step::Open);
+        assert_eq!(all[all.len() - 1], Step::Send);
+        assert!(
+            !all.contains(&Step::Item("secluded".into())),
+            "no seclusion outside closed care"
+        );
+        let closed = steps(&i, SettingType::Closed, &AnswersSoFar::new());
+        assert!(closed.contains(&Step::Item("secluded".into())));
+    }
+
+    #[test]
+    fn next_and_previous_follow_the_routing() {
+        let i = instrument();
+        let mut draft = Draft::new("nl");
+        draft.step = Step::Item("secluded".into());
+        draft.answers.insert("secluded".into(), Some(1));
+        let after_yes = next(&i, SettingType::Closed, &draft);
+        assert!(
+            matches!(&after_yes, Step::Item(k) if k.starts_with("secluded_")),
+            "{after_yes:?}"
+        );
+        draft.answers.insert("secluded".into(), Some(2));
+        let after_no = next(&i, SettingType::Closed, &draft);
+        assert!(
+            !matches!(&after_no, Step::Item(k) if k.starts_with("secluded_")),
+            "{after_no:?}"
+        );
+        draft.step = Step::Intro;
+        assert_eq!(previous(&i, SettingType::Closed, &draft), Step::Intro);
+        assert_eq!(next(&i, SettingType::Closed, &draft), Step::About);
+        draft.step = Step::Send;
+        assert_eq!(next(&i, SettingType::Closed, &draft), Step::Send);
+        let (here, total) = progress(&i, SettingType::Closed, &draft);
+        assert_eq!(here, total);
+    }
+
+    #[test]
+    fn answers_to_questions_no_longer_asked_are_dropped() {
+        let i = instrument();
+        let mut answers = AnswersSoFar::new();
+        answers.insert("secluded".into(), Some(2));
+        answers.insert("secluded_talked_after".into(), Some(1));
+        answers.insert("safe_home".into(), Some(4));
+        prune(&i, SettingType::Closed, &mut answers);
+        assert_eq!(
+            answers.keys().collect::<Vec<_>>(),
+            ["safe_home", "secluded"]
+        );
+        prune(&i, SettingType::FosterCare, &mut answers);
+        assert_eq!(answers.keys().collect::<Vec<_>>(), ["safe_home"]);
+    }
+
+    #[test]
+    fn some_answers_bring_up_the_help_panel() {
+        let i = instrument();
+        let item = i
+            .def()
+            .items
+            .iter()
+            .find(|item| !item.help_if.is_empty())
+            .unwrap();
+        assert!(asks_for_help(&i, &item.key, Some(item.help_if[0])));
+        assert!(!asks_for_help(&i, &item.key, None));
+        assert!(!asks_for_help(&i, "no_such_item", Some(1)));
+    }
+}

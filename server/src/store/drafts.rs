@@ -1,0 +1,109 @@
+//! Surveys under way without JavaScript: the answers so far, kept per code until the response
+//! is stored (`responses::submit` deletes the draft in the same transaction).
+
+use crate::domain::survey::Draft;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ConnectionTrait, DbErr};
+
+fn table() -> Alias {
+    Alias::new("survey_draft")
+}
+
+fn col(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+fn decode(json: &str) -> Result<Draft, DbErr> {
+    serde_json::from_str(json)
+        .map_err(|e| DbErr::Custom(format!("a survey draft cannot be read: {e}")))
+}
+
+fn encode(draft: &Draft) -> Result<String, DbErr> {
+    serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+/// Starts a draft for a code, or picks up the one already there (another tablet, or after a
+/// kiosk reset): the draft then answers to the new token only.
+pub async fn start_or_resume<C: ConnectionTrait>(
+    db: &C,
+    code_hash: &str,
+    token_hash: &str,
+    fresh: &Draft,
+) -> Result<Draft, DbErr> {
+    let today = chrono::Utc::now().date_naive();
+    let insert = Query::insert()
+        .into_table(table())
+        .columns([
+            col("code_hash"),
+            col("token_hash"),
+            col("state"),
+            col("started_on"),
+        ])
+        .values([
+            code_hash.into(),
+            token_hash.into(),
+            encode(fresh)?.into(),
+            today.into(),
+        ])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(
+            OnConflict::column(col("code_hash"))
+                .update_column(col("token_hash"))
+                .to_owned(),
+        )
+        .to_owned();
+    db.execute(&insert).await?;
+    find_by_token(db, token_hash)
+        .await?
+        .map(|(_, draft)| draft)
+        .ok_or_else(|| DbErr::RecordNotFound("the survey draft just saved".into()))
+}
+
+/// The draft and its code hash for a survey cookie's token hash.
+pub async fn find_by_token<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> Result<Option<(String, Draft)>, DbErr> {
+    let query = Query::select()
+        .columns([col("code_hash"), col("state")])
+        .from(table())
+        .and_where(Expr::col(col("token_hash")).eq(token_hash))
+        .to_owned();
+    match db.query_one(&query).await? {
+        Some(row) => {
+            let code_hash: String = row.try_get("", "code_hash")?;
+            let state: String = row.try_get("", "state")?;
+            Ok(Some((code_hash, decode(&state)?)))
+        }
+        None => Ok(None),
+    }
+}
+
+pub async fn save<C: ConnectionTrait>(db: &C, code_hash: &str, draft: &Draft) -> Result<(), DbErr> {
+    let update = Query::update()
+        .table(table())
+        .value(col("state"), encode(draft)?)
+        .and_where(Expr::col(col("code_hash")).eq(code_hash))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+pub async fn delete<C: ConnectionTrait>(db: &C, code_hash: &str) -> Result<(), DbErr> {
+    let delete = Query::delete()
+        .from_table(table())
+        .and_where(Expr::col(col("code_hash")).eq(code_hash))
+        .to_owned();
+    db.execute(&delete).await?;
+    Ok(())
+}
+
+/// Drafts begun more than `days` ago and never sent: removed by the retention job.
+pub async fn purge_older_than<C: ConnectionTrait>(db: &C, days: i64) -> Result<u64, DbErr> {
+    let cutoff = chrono::Utc::now().date_naive() - chrono::Duration::days(days);
+    let delete = Query::delete()
+        .from_table(table())
+        .and_where(Expr::col(col("started_on")).lt(cutoff))
+        .to_owned();
+    Ok(db.execute(&delete).await?.rows_affected())
+}
