@@ -140,6 +140,36 @@ impl Browser {
         serde_json::from_value(result).expect("a list of violations")
     }
 
+    /// Clicks what `css` finds and waits until the next page has loaded (a form post or a
+    /// link), so that nothing is read from the page that is going away.
+    pub async fn click_to_next_page(&self, css: &str) {
+        self.client
+            .execute("window.__veilig_old_page = true;", vec![])
+            .await
+            .expect("a script runs");
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} is on the page"))
+            .click()
+            .await
+            .unwrap_or_else(|_| panic!("{css} can be clicked"));
+        for _ in 0..200 {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__veilig_old_page === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page after clicking {css}");
+    }
+
     pub async fn text_of(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))
@@ -162,11 +192,13 @@ struct Guard(Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        // ChromeDriver runs in its own process group: end it and the Chromium it started.
-        let _ = Command::new("kill")
-            .arg("-9")
-            .arg(format!("-{}", self.0.id()))
+        // End the Chromium that ChromeDriver started (its children), then ChromeDriver. Only
+        // these processes, by parent id: a negative process id given to `kill` can be read as
+        // "every process", which is not a risk to take on a developer's machine.
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-P", &self.0.id().to_string()])
             .status();
+        let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }

@@ -5,3 +5,4 @@
 mod driver;
 mod participation;
 mod start_page;
+mod survey;

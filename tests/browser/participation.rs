@@ -21,12 +21,7 @@ async fn sign_in(browser: &Browser, app: &veilig_tests::TestApp, email: &str) {
         .send_keys(TEST_PASSWORD)
         .await
         .unwrap();
-    c.find(Locator::Css("form.login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click_to_next_page("form.login-form button").await;
     c.wait()
         .for_element(Locator::Css("body.staff"))
         .await
@@ -35,12 +30,9 @@ async fn sign_in(browser: &Browser, app: &veilig_tests::TestApp, email: &str) {
 
 async fn sign_out(browser: &Browser) {
     let c = &browser.client;
-    c.find(Locator::Css("form[action='/staff/logout'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser
+        .click_to_next_page("form[action='/staff/logout'] button")
+        .await;
     c.wait()
         .for_element(Locator::Id("email"))
         .await
@@ -55,15 +47,10 @@ async fn fill(browser: &Browser, id: &str, text: &str) {
 
 async fn submit(browser: &Browser, form_action: &str) {
     browser
-        .client
-        .find(Locator::Css(&format!(
+        .click_to_next_page(&format!(
             "form[action='{form_action}'] button[type='submit']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+        ))
+        .await;
 }
 
 #[tokio::test]
@@ -89,14 +76,9 @@ async fn a_researcher_sets_up_a_wave_and_an_institution_prints_cards_and_follows
         .text_of(".flash")
         .await
         .contains("Draft wave 2025 created."));
-    c.find(Locator::Css(
-        "button[aria-label='Open for children: wave 2025']",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    browser
+        .click_to_next_page("button[aria-label='Open for children: wave 2025']")
+        .await;
     assert!(browser
         .text_of(".flash")
         .await

@@ -56,7 +56,7 @@ static NL: SurveyTexts = SurveyTexts {
     next: "Volgende",
     skip_hint: "Je mag een vraag overslaan. Druk dan gewoon op Volgende.",
     dont_know: "Weet ik niet / zeg ik liever niet",
-    progress: "Vraag {n} van {total}",
+    progress: "Stap {n} van {total}",
     intro_title: "Fijn dat je meedoet!",
     intro: [
         "We willen weten hoe veilig jij je voelt waar je nu woont.",
@@ -97,7 +97,7 @@ static EN: SurveyTexts = SurveyTexts {
     next: "Next",
     skip_hint: "You can skip a question. Just press Next.",
     dont_know: "I don't know / I'd rather not say",
-    progress: "Question {n} of {total}",
+    progress: "Step {n} of {total}",
     intro_title: "Thank you for joining in!",
     intro: [
         "We want to know how safe you feel where you live now.",

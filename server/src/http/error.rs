@@ -20,6 +20,8 @@ pub enum ApiError {
     Invalid(Vec<crate::domain::response::FieldError>),
     /// 404/409/422: an access code that cannot be used, with its machine-readable reason.
     Code(crate::participation::CodeRefusal),
+    /// 429: too many wrong codes from this address; try again after this many seconds.
+    TooManyAttempts(u64),
     /// 503: the database cannot be reached right now.
     Unavailable,
     /// 500: something unexpected; details go to the log only.
@@ -42,6 +44,11 @@ impl IntoResponse for ApiError {
         };
         let (status, error, message) = match &self {
             ApiError::BadJson(detail) => (StatusCode::BAD_REQUEST, "bad_json", detail.as_str()),
+            ApiError::TooManyAttempts(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                "Too many wrong codes from this address. Please wait a while and try again.",
+            ),
             ApiError::Invalid(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
@@ -69,7 +76,7 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (
+        let mut response = (
             status,
             Json(Body {
                 error,
@@ -77,7 +84,13 @@ impl IntoResponse for ApiError {
                 fields,
             }),
         )
-            .into_response()
+            .into_response();
+        if let ApiError::TooManyAttempts(seconds) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.max(1).into());
+        }
+        response
     }
 }
 

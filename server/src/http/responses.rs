@@ -7,12 +7,13 @@ use crate::startup::AppState;
 use crate::store::responses::SubmitOutcome;
 use crate::submission::{self, SubmitError};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
+use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/responses", post(create))
@@ -22,11 +23,21 @@ pub fn router() -> Router<AppState> {
 #[tracing::instrument(name = "submit_response", skip_all)]
 async fn create(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::BadJson(e.body_text()))?;
     let envelope = parse_envelope(&body).map_err(ApiError::Invalid)?;
-    match submission::submit(&state, envelope).await {
+    // Guessing codes through the API is limited like guessing them on the start page.
+    let source = peer.ip().to_string();
+    if let Err(wait) = state.code_limits.check(&source) {
+        return Err(ApiError::TooManyAttempts(wait.as_secs()));
+    }
+    let outcome = submission::submit(&state, envelope).await;
+    if let Err(SubmitError::Code(CodeRefusal::Unknown | CodeRefusal::Format)) = &outcome {
+        state.code_limits.record_failure(&source);
+    }
+    match outcome {
         Ok((SubmitOutcome::Created, receipt)) => {
             Ok((StatusCode::CREATED, Json(receipt)).into_response())
         }
