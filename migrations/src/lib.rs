@@ -14,6 +14,7 @@ mod m20261124_000004_create_responses;
 mod m20261124_000005_create_incident_counts;
 mod m20261124_000006_create_staff_accounts_and_audit_log;
 mod m20261124_000007_create_survey_drafts;
+mod m20261124_000008_create_result_counts;
 mod without_rowid;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_create_incident_counts::Migration),
             Box::new(m20261124_000006_create_staff_accounts_and_audit_log::Migration),
             Box::new(m20261124_000007_create_survey_drafts::Migration),
+            Box::new(m20261124_000008_create_result_counts::Migration),
         ]
     }
 }

@@ -56,6 +56,11 @@ pub enum Command {
     Organisations,
     /// List locations: id, organisation, location, setting type, children placed (tab-separated).
     Locations(LocationsArgs),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Export a national breakdown of a published wave (with k and suppression applied).
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +78,10 @@ pub struct ServeArgs {
     /// address. Set it to true when a TLS proxy on the same machine forwards to 127.0.0.1.
     #[arg(long, env = "VEILIG_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// The smallest number of children behind any published figure (never below 5).
+    #[arg(long, env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
+          value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..))]
+    pub k: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +114,40 @@ pub struct LocationsArgs {
     /// Only this organisation's locations.
     #[arg(long)]
     pub organisation: Option<i32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for a staff member and print it (once) on stdout.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    #[arg(long)]
+    pub email: String,
+    /// What the token is for.
+    #[arg(long, default_value = "command line")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub wave: String,
+    /// overall, setting_type, region, age_band, gender, organisation, setting_type_by_age_band.
+    #[arg(long, default_value = "overall")]
+    pub by: String,
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// CSV with `;` and decimal commas, for Dutch Excel.
+    #[arg(long)]
+    pub semicolon: bool,
+    /// The disclosure threshold k (never below 5).
+    #[arg(long, env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
+          value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..))]
+    pub k: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +196,7 @@ impl GlobalArgs {
             secure_cookies: serve
                 .secure_cookies
                 .unwrap_or(!serve.addr.ip().is_loopback()),
+            k: serve.k,
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (only sent over TLS). On by default unless the server
     /// listens on a loopback address (development).
     pub secure_cookies: bool,
+    /// The disclosure threshold k (at least `domain::results::MIN_K`).
+    pub k: u64,
 }
 
 /// The SQLite file used when no `DATABASE_URL` is given.

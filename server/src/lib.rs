@@ -14,6 +14,7 @@ pub mod domain;
 pub mod http;
 pub mod participation;
 pub mod pepper;
+pub mod results;
 pub mod startup;
 pub mod store;
 pub mod submission;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use veilig::cli::{Cli, CodesCommand, Command, ImportCommand, UserCommand};
+use veilig::cli::{Cli, CodesCommand, Command, ImportCommand, TokenCommand, UserCommand};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -24,6 +24,10 @@ async fn main() -> ExitCode {
         Command::Organisations => {
             veilig::commands::organisations::list_organisations(&cli.global).await
         }
+        Command::Token(TokenCommand::Create(args)) => {
+            veilig::commands::tokens::create(&cli.global, args).await
+        }
+        Command::Export(args) => veilig::commands::export::run(&cli.global, args).await,
         Command::Locations(args) => {
             veilig::commands::organisations::list_locations(&cli.global, args).await
         }

@@ -28,6 +28,8 @@ pub struct AppState {
     pub wave_instruments: Arc<crate::submission::InstrumentCache>,
     /// Wrong access codes per source address, in memory only.
     pub code_limits: Arc<crate::auth::rate_limit::RateLimiter>,
+    /// The smallest number of children behind any published figure.
+    pub k: u64,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -90,6 +92,7 @@ impl Application {
             secure_cookies: settings.secure_cookies,
             wave_instruments: Default::default(),
             code_limits: Arc::new(http::survey::code_limiter()),
+            k: settings.k,
         };
         Ok(Application { listener, state })
     }

@@ -38,10 +38,18 @@ pub struct Receipt {
 
 /// The instrument a wave was opened with, parsed once per server and kept.
 pub async fn instrument_of(state: &AppState, wave: &Wave) -> Result<Arc<Instrument>, DbErr> {
-    if let Some(found) = state.wave_instruments.get(wave.instrument_id) {
+    load_instrument(&state.db, &state.wave_instruments, wave).await
+}
+
+pub async fn load_instrument(
+    db: &sea_orm::DatabaseConnection,
+    cache: &InstrumentCache,
+    wave: &Wave,
+) -> Result<Arc<Instrument>, DbErr> {
+    if let Some(found) = cache.get(wave.instrument_id) {
         return Ok(found);
     }
-    let json = crate::store::waves::instrument_json(&state.db, wave).await?;
+    let json = crate::store::waves::instrument_json(db, wave).await?;
     let instrument =
         Instrument::from_json(&format!("wave {}", wave.label), &json).map_err(|e| {
             DbErr::Custom(format!(
@@ -49,9 +57,7 @@ pub async fn instrument_of(state: &AppState, wave: &Wave) -> Result<Arc<Instrume
                 wave.label
             ))
         })?;
-    Ok(state
-        .wave_instruments
-        .insert(wave.instrument_id, instrument))
+    Ok(cache.insert(wave.instrument_id, instrument))
 }
 
 /// Stores one submission from the API. The same `submission_id` sent again answers
@@ -142,7 +148,9 @@ async fn store_checked(
     if !errors.is_empty() {
         return Err(SubmitError::Invalid(errors));
     }
+    let counts = crate::domain::results::measures::increments(&instrument, &answers);
     let new = NewResponse {
+        counts,
         wave_id: accepted.wave.id,
         location_id: accepted.stored.location_id,
         demographics: envelope.demographics,

@@ -222,3 +222,75 @@ fn codes_are_printed_one_per_line_for_a_wave_from_the_demo() {
     assert!(!closed.status.success());
     assert!(stderr(&closed).contains("codes are made only for draft and open waves"));
 }
+
+#[test]
+fn export_prints_a_suppressed_breakdown_and_token_create_prints_a_token_once() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.veilig(&["demo", "--responses", "300"], None);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let csv = sandbox.veilig(
+        &[
+            "export",
+            "--wave",
+            "2021",
+            "--by",
+            "setting_type",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let mut lines = text.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("breakdown,value,label,n,share_safe"));
+    let total: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(total[1], "total");
+    assert!(total[3].parse::<u64>().unwrap() > 250);
+    let json = sandbox.veilig(
+        &[
+            "export",
+            "--wave",
+            "2021",
+            "--by",
+            "organisation",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert!(
+        rows.as_array().unwrap().iter().any(|r| r["n"].is_null()),
+        "small organisations are hidden"
+    );
+    let open = sandbox.veilig(&["export", "--wave", "2023"], None);
+    assert!(!open.status.success());
+    assert!(stderr(&open).contains("shown once the wave is published"));
+    let low_k = sandbox.veilig(&["export", "--wave", "2021", "--k", "3"], None);
+    assert!(!low_k.status.success(), "k below 5 is refused");
+
+    let user = sandbox.veilig(
+        &[
+            "user",
+            "add",
+            "--email",
+            "r@example.nl",
+            "--role",
+            "researcher",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(user.status.success());
+    let token = sandbox.veilig(
+        &["token", "create", "--email", "r@example.nl", "--name", "R"],
+        None,
+    );
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert_eq!(stdout(&token).trim().len(), 43);
+    let nobody = sandbox.veilig(&["token", "create", "--email", "x@example.nl"], None);
+    assert!(stderr(&nobody).contains("no active account"));
+}

@@ -8,6 +8,7 @@ mod migrations;
 mod pages;
 mod participation;
 mod responses;
+mod results;
 mod schema;
 mod staff_accounts;
 mod survey;

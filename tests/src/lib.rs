@@ -123,6 +123,7 @@ pub async fn spawn_app(kind: Db) -> TestApp {
         site_dir: site_dir(),
         instruments_dir: None,
         secure_cookies: false,
+        k: veilig::domain::results::DEFAULT_K,
     };
     // A known pepper, so tests can look for it where it must never be.
     let pepper_hex = format!(

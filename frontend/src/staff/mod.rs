@@ -9,6 +9,8 @@ mod home;
 mod organisations;
 mod password;
 mod response;
+mod results;
+mod tokens;
 mod users;
 mod waves;
 
@@ -19,5 +21,7 @@ pub use home::HomePage;
 pub use organisations::{LocationListRow, OrganisationsPage};
 pub use password::PasswordPage;
 pub use response::{ResponsePage, ResponseRow};
+pub use results::{ResultsPage, ResultsRow};
+pub use tokens::{TokenListRow, TokensPage};
 pub use users::{UserRow, UsersPage};
 pub use waves::{WaveRow, WavesPage};

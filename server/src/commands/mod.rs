@@ -1,7 +1,9 @@
 //! Command-line actions besides `serve`: each connects, runs pending migrations, does its job.
 
 pub mod codes;
+pub mod export;
 pub mod organisations;
+pub mod tokens;
 pub mod users;
 
 use crate::cli::GlobalArgs;

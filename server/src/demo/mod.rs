@@ -267,6 +267,8 @@ struct Batch {
     answers: Vec<Vec<Value>>,
     open_answers: Vec<Vec<Value>>,
     codes: Vec<Vec<Value>>,
+    /// Result counts, written in the same transaction as the responses they count.
+    counts: crate::store::results::Increments,
 }
 
 impl Generator<'_> {
@@ -332,7 +334,7 @@ impl Generator<'_> {
                         }
                     }
                     let link_key = pseudonym.map(|p| p.link_key(self.pepper));
-                    push_response(&mut batch, wave_id, loc, child, link_key);
+                    push_response(&mut batch, self.instrument, wave_id, loc, child, link_key);
                 }
                 if batch.responses.len() >= CHUNK || batch.codes.len() >= CHUNK * 4 {
                     self.flush(&mut batch).await?;
@@ -353,6 +355,7 @@ impl Generator<'_> {
             answers,
             open_answers,
             codes,
+            counts,
         } = std::mem::take(batch);
         let written = responses.len() as u64;
         let txn = self.db.begin().await?;
@@ -396,6 +399,7 @@ impl Generator<'_> {
             open_answers,
         )
         .await?;
+        crate::store::results::add(&txn, &counts).await?;
         txn.commit().await?;
         self.progress.inc(written);
         Ok(())
@@ -404,6 +408,7 @@ impl Generator<'_> {
 
 fn push_response(
     batch: &mut Batch,
+    instrument: &crate::domain::instrument::Instrument,
     wave_id: i32,
     loc: &PlacedLocation,
     child: children::DemoChild,
@@ -433,6 +438,15 @@ fn push_response(
         link_key.into(),
         submission.into(),
     ]);
+    let group = crate::store::results::GroupKey::new(
+        wave_id,
+        loc.organisation_id,
+        loc.region_id,
+        loc.setting,
+        &d,
+    );
+    let answers: crate::domain::instrument::AnswersSoFar = child.answers.iter().cloned().collect();
+    crate::store::results::record(&mut batch.counts, instrument, &group, &answers);
     for (key, value) in child.answers {
         batch
             .answers

@@ -7,6 +7,7 @@ pub mod instrument;
 pub mod organisation_import;
 pub mod pseudonym;
 pub mod response;
+pub mod results;
 pub mod scrub;
 pub mod setting_type;
 pub mod staff;

@@ -22,6 +22,14 @@ pub enum ApiError {
     Code(crate::participation::CodeRefusal),
     /// 429: too many wrong codes from this address; try again after this many seconds.
     TooManyAttempts(u64),
+    /// 401: no valid API token.
+    Unauthorized,
+    /// 403: the token's owner may not read this.
+    Forbidden,
+    /// 400: a query parameter is not right.
+    BadQuery(String),
+    /// 409: results are shown once the wave is published.
+    NotPublished,
     /// 503: the database cannot be reached right now.
     Unavailable,
     /// 500: something unexpected; details go to the log only.
@@ -44,6 +52,22 @@ impl IntoResponse for ApiError {
         };
         let (status, error, message) = match &self {
             ApiError::BadJson(detail) => (StatusCode::BAD_REQUEST, "bad_json", detail.as_str()),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Send a personal API token as Authorization: Bearer <token> (make one under Staff > API tokens).",
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Your account does not give access to this.",
+            ),
+            ApiError::BadQuery(message) => (StatusCode::BAD_REQUEST, "bad_query", message.as_str()),
+            ApiError::NotPublished => (
+                StatusCode::CONFLICT,
+                "not_published",
+                "The results of this wave are shown once the wave is published.",
+            ),
             ApiError::TooManyAttempts(_) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",

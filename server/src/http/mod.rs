@@ -6,6 +6,7 @@ pub mod error;
 mod health;
 mod pages;
 mod responses;
+mod results;
 pub mod staff;
 pub mod survey;
 mod waves;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(waves::router())
         .merge(responses::router())
+        .merge(results::router())
         .fallback(error::api_not_found);
     Router::new()
         .merge(health::router())

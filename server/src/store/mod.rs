@@ -7,7 +7,9 @@ pub mod drafts;
 pub mod entity;
 pub mod organisations;
 pub mod responses;
+pub mod results;
 pub mod staff;
+pub mod tokens;
 pub mod waves;
 
 /// Whether an error means the database could not be reached (as opposed to a bad query).

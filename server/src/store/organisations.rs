@@ -212,3 +212,27 @@ pub async fn import(
     txn.commit().await?;
     Ok(summary)
 }
+
+/// (id, name) of every region, by name.
+pub async fn list_regions<C: ConnectionTrait>(db: &C) -> Result<Vec<(i32, String)>, DbErr> {
+    Ok(region::Entity::find()
+        .order_by_asc(region::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect())
+}
+
+/// (id, name, region id) of every organisation, by name.
+pub async fn list_organisations_with_region<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<(i32, String, i32)>, DbErr> {
+    Ok(organisation::Entity::find()
+        .order_by_asc(organisation::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name, o.region_id))
+        .collect())
+}

@@ -22,6 +22,8 @@ pub struct NewResponse {
     pub answers: AnswersSoFar,
     /// Already scrubbed of names, numbers and addresses.
     pub open_answer: Option<String>,
+    /// What this response adds to the result counts: (measure, value).
+    pub counts: Vec<(String, i16)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +154,13 @@ async fn insert_response<C: ConnectionTrait>(db: &C, new: &NewResponse) -> Resul
         .map(|(item, value)| vec![id.clone().into(), item.clone().into(), (*value).into()])
         .collect();
     insert_rows(db, "answer", &["response_id", "item_key", "value"], answers).await?;
+    let group = super::results::GroupKey::new(new.wave_id, organisation_id, region_id, setting, d);
+    let increments: super::results::Increments = new
+        .counts
+        .iter()
+        .map(|(measure, value)| ((group.clone(), measure.clone(), *value), 1))
+        .collect();
+    super::results::add(db, &increments).await?;
     if let Some(text) = &new.open_answer {
         // Its own random id and only wave and setting type: it cannot be joined back.
         let row = vec![

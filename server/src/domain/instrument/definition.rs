@@ -17,6 +17,10 @@ pub struct InstrumentDef {
     pub domains: Vec<Domain>,
     pub items: Vec<Item>,
     pub open_question: OpenQuestion,
+    /// The item whose "safe" share is the headline figure (share of children who feel safe);
+    /// the first item when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -64,6 +64,14 @@ impl Instrument {
         self.def.scales.iter().find(|s| s.key == item.scale)
     }
 
+    /// The item behind the headline figure: the share of children who feel safe.
+    pub fn headline_item(&self) -> Option<&Item> {
+        match &self.def.headline {
+            Some(key) => self.item(key),
+            None => self.def.items.first(),
+        }
+    }
+
     /// The answer values that count as "feels safe" for this item: its own, or its scale's.
     pub fn safe_values(&self, item: &Item) -> Vec<i16> {
         match (&item.safe_values, self.scale_of(item)) {

@@ -309,6 +309,12 @@ pub(super) fn validate(source: &str, def: &InstrumentDef) -> Result<(), Instrume
         );
     }
 
+    if let Some(headline) = &def.headline {
+        if !earlier.contains_key(headline.as_str()) {
+            c.fail("headline", format!("{headline:?} is not an item key"));
+        }
+    }
+
     if c.errors.is_empty() {
         Ok(())
     } else {

@@ -7,6 +7,7 @@ mod codes;
 mod organisations;
 mod render;
 mod response;
+mod results;
 mod session;
 mod waves;
 
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .merge(codes::router())
         .merge(organisations::router())
         .merge(response::router())
+        .merge(results::router())
 }

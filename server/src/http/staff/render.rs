@@ -21,12 +21,15 @@ pub fn nav_for(role: Role) -> Vec<NavLink> {
         Role::Admin => {
             links.push(link("/staff/users", "Staff accounts"));
             links.push(link("/staff/audit", "Audit log"));
+            links.push(link("/staff/tokens", "API tokens"));
         }
         Role::Researcher => {
             links.push(link("/staff/waves", "Waves"));
             links.push(link("/staff/organisations", "Organisations"));
             links.push(link("/staff/codes", "Access codes"));
             links.push(link("/staff/response", "Response"));
+            links.push(link("/staff/results", "Results"));
+            links.push(link("/staff/tokens", "API tokens"));
         }
         Role::InstitutionAdmin => {
             links.push(link("/staff/codes", "Access codes"));

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. They never leave the store layer.
 
 pub mod access_code;
+pub mod api_token;
 pub mod audit_log;
 pub mod instrument;
 pub mod location;

@@ -1,0 +1,254 @@
+//! Results as every screen, export and API call gets them: the groups of a breakdown, the
+//! counts from the store, and the one engine (`domain::results`) with k applied. Tables that
+//! are sub-totals of another (regions for organisations; setting types and age bands for the
+//! two-way table) are computed first and passed along, so no two tables can be subtracted.
+
+use crate::domain::demographics::{AgeBand, Gender};
+use crate::domain::results::{compute, Dimension, Group, ResultTable};
+use crate::domain::wave::WaveState;
+use crate::domain::SettingType;
+use crate::startup::AppState;
+use crate::store::waves::Wave;
+use crate::store::{organisations, results as counts};
+use crate::submission::InstrumentCache;
+use sea_orm::DatabaseConnection;
+use sea_orm::DbErr;
+
+/// The label used for children who did not say (age band, gender).
+pub const NOT_SAID: &str = "not said";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    #[error("the results of wave {0} are shown once the wave is published")]
+    NotPublished(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+fn group(value: impl Into<String>, label: impl Into<String>, parents: Vec<String>) -> Group {
+    Group {
+        value: value.into(),
+        label: label.into(),
+        parents,
+    }
+}
+
+fn age_groups() -> Vec<Group> {
+    let mut groups: Vec<Group> = AgeBand::ALL
+        .iter()
+        .map(|a| group(a.as_str(), a.as_str(), vec![]))
+        .collect();
+    groups.push(group("", NOT_SAID, vec![]));
+    groups
+}
+
+/// Where results come from: the database, the parsed instruments, and k.
+pub struct Source<'a> {
+    pub db: &'a DatabaseConnection,
+    pub instruments: &'a InstrumentCache,
+    pub k: u64,
+}
+
+impl<'a> From<&'a AppState> for Source<'a> {
+    fn from(state: &'a AppState) -> Self {
+        Source {
+            db: &state.db,
+            instruments: &state.wave_instruments,
+            k: state.k,
+        }
+    }
+}
+
+/// Every value of a breakdown, in display order, with its parents.
+async fn groups(state: &Source<'_>, dimension: Dimension) -> Result<Vec<Group>, DbErr> {
+    Ok(match dimension {
+        Dimension::Overall => vec![group("all", "All children", vec![])],
+        Dimension::SettingType => SettingType::ALL
+            .iter()
+            .map(|s| group(s.as_str(), s.to_string(), vec![]))
+            .collect(),
+        Dimension::Region => organisations::list_regions(state.db)
+            .await?
+            .into_iter()
+            .map(|(id, name)| group(id.to_string(), name, vec![]))
+            .collect(),
+        Dimension::AgeBand => age_groups(),
+        Dimension::Gender => {
+            let mut groups: Vec<Group> = Gender::ALL
+                .iter()
+                .map(|g| group(g.as_str(), g.as_str(), vec![]))
+                .collect();
+            groups.push(group("", NOT_SAID, vec![]));
+            groups
+        }
+        Dimension::Organisation => organisations::list_organisations_with_region(state.db)
+            .await?
+            .into_iter()
+            .map(|(id, name, region_id)| group(id.to_string(), name, vec![region_id.to_string()]))
+            .collect(),
+        Dimension::SettingTypeByAgeBand => SettingType::ALL
+            .iter()
+            .flat_map(|s| {
+                age_groups().into_iter().map(move |a| {
+                    group(
+                        format!("{}|{}", s.as_str(), a.value),
+                        format!("{s}, {}", a.label),
+                        vec![s.as_str().to_string(), a.value.clone()],
+                    )
+                })
+            })
+            .collect(),
+    })
+}
+
+async fn one_table(
+    state: &Source<'_>,
+    wave: &Wave,
+    dimension: Dimension,
+    parents: &[&ResultTable],
+) -> Result<ResultTable, ResultsError> {
+    let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
+    let groups = groups(state, dimension).await?;
+    let counts = counts::counts(state.db, wave.id, dimension, None).await?;
+    Ok(compute(
+        &instrument,
+        dimension,
+        &groups,
+        &counts,
+        state.k,
+        parents,
+    ))
+}
+
+/// A national breakdown of a published wave.
+pub async fn table(
+    state: &Source<'_>,
+    wave: &Wave,
+    dimension: Dimension,
+) -> Result<ResultTable, ResultsError> {
+    if wave.state != WaveState::Published {
+        return Err(ResultsError::NotPublished(wave.label.clone()));
+    }
+    match dimension {
+        Dimension::Organisation => {
+            let regions = one_table(state, wave, Dimension::Region, &[]).await?;
+            one_table(state, wave, dimension, &[&regions]).await
+        }
+        Dimension::SettingTypeByAgeBand => {
+            let settings = one_table(state, wave, Dimension::SettingType, &[]).await?;
+            let ages = one_table(state, wave, Dimension::AgeBand, &[]).await?;
+            one_table(state, wave, dimension, &[&settings, &ages]).await
+        }
+        _ => one_table(state, wave, dimension, &[]).await,
+    }
+}
+
+/// Every figure of a table as flat rows: the total first, then each breakdown value. Suppressed
+/// numbers are `None` (empty in CSV, null in JSON): the same for every cell, whatever its value.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FlatRow {
+    pub breakdown: &'static str,
+    pub value: String,
+    pub label: String,
+    pub n: Option<u64>,
+    pub share_safe: Option<f64>,
+    pub share_safe_low: Option<f64>,
+    pub share_safe_high: Option<f64>,
+    pub domains: Vec<FlatDomain>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FlatDomain {
+    pub domain: String,
+    pub n: Option<u64>,
+    pub share_safe: Option<f64>,
+    pub share_safe_low: Option<f64>,
+    pub share_safe_high: Option<f64>,
+}
+
+fn round(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+pub fn flat_rows(table: &ResultTable) -> Vec<FlatRow> {
+    std::iter::once(&table.total)
+        .chain(table.rows.iter())
+        .map(|r| FlatRow {
+            breakdown: table.dimension.as_str(),
+            value: r.value.clone(),
+            label: r.label.clone(),
+            n: r.n,
+            share_safe: r.share_safe.map(|e| round(e.value)),
+            share_safe_low: r.share_safe.map(|e| round(e.low)),
+            share_safe_high: r.share_safe.map(|e| round(e.high)),
+            domains: r
+                .domains
+                .iter()
+                .map(|d| FlatDomain {
+                    domain: d.key.clone(),
+                    n: d.n,
+                    share_safe: d.share_safe.map(|e| round(e.value)),
+                    share_safe_low: d.share_safe.map(|e| round(e.low)),
+                    share_safe_high: d.share_safe.map(|e| round(e.high)),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// CSV (UTF-8), with `,` or `;` (for Dutch Excel, which then reads `0,81`).
+pub fn to_csv(table: &ResultTable, semicolon: bool) -> String {
+    let rows = flat_rows(table);
+    let sep = if semicolon { ";" } else { "," };
+    let number = |v: Option<f64>| match v {
+        Some(v) if semicolon => v.to_string().replace('.', ","),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let count = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let quote = |s: &str| {
+        if s.contains(sep) || s.contains('"') || s.contains('\n') {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut header = vec![
+        "breakdown".to_string(),
+        "value".into(),
+        "label".into(),
+        "n".into(),
+        "share_safe".into(),
+        "share_safe_low".into(),
+        "share_safe_high".into(),
+    ];
+    if let Some(first) = rows.first() {
+        for d in &first.domains {
+            for part in ["n", "share_safe", "share_safe_low", "share_safe_high"] {
+                header.push(format!("{}_{part}", d.domain));
+            }
+        }
+    }
+    let mut out = header.join(sep);
+    out.push('\n');
+    for r in &rows {
+        let mut fields = vec![
+            r.breakdown.to_string(),
+            quote(&r.value),
+            quote(&r.label),
+            count(r.n),
+            number(r.share_safe),
+            number(r.share_safe_low),
+            number(r.share_safe_high),
+        ];
+        for d in &r.domains {
+            fields.push(count(d.n));
+            fields.push(number(d.share_safe));
+            fields.push(number(d.share_safe_low));
+            fields.push(number(d.share_safe_high));
+        }
+        out.push_str(&fields.join(sep));
+        out.push('\n');
+    }
+    out
+}

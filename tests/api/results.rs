@@ -1,0 +1,141 @@
+//! Results: the engine's figures through the API, the CSV export and the researchers' page.
+
+use serde_json::Value;
+use veilig::domain::wave::WaveState;
+use veilig_tests::{on_both_databases, submission, TestApp};
+
+async fn token_for(app: &TestApp, email: &str, role: &str, organisation: Option<i32>) -> String {
+    let staff = app.staff(email, role, organisation).await;
+    let made = staff.post("/staff/tokens", &[("name", "R script")]).await;
+    assert_eq!(made.status(), 201);
+    let html = made.text().await.unwrap();
+    let marker = "it is shown only this once: ";
+    let start = html.find(marker).expect("the token is shown") + marker.len();
+    html[start..start + 43].to_string()
+}
+
+async fn get_with(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+on_both_databases! {
+    async fn the_national_share_of_children_who_feel_safe_in_2021_is_about_81_percent(app) {
+        app.with_demo_data().await;
+        let token = token_for(&app, "r@example.nl", "researcher", None).await;
+        let response = get_with(&app, &token, "/api/v1/waves/2021/results?by=setting_type").await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["methods"]["k"], 10);
+        assert_eq!(body["methods"]["instrument"], "veiligheid-v1");
+        let rows = body["rows"].as_array().unwrap();
+        let total = &rows[0];
+        assert_eq!(total["value"], "total");
+        let share = total["share_safe"].as_f64().unwrap();
+        assert!((0.78..=0.84).contains(&share), "national share {share}");
+        assert!(total["share_safe_low"].as_f64().unwrap() < share);
+        assert!(total["share_safe_high"].as_f64().unwrap() > share);
+        assert!(total["n"].as_u64().unwrap() > 4000);
+        assert_eq!(rows.len(), 7, "the total and all six setting types");
+        let justice = rows.iter().find(|r| r["value"] == "justice").unwrap();
+        let gezinshuis = rows.iter().find(|r| r["value"] == "gezinshuis").unwrap();
+        assert!(justice["share_safe"].as_f64().unwrap() < gezinshuis["share_safe"].as_f64().unwrap());
+        let domains = total["domains"].as_array().unwrap();
+        assert!(domains.iter().any(|d| d["domain"] == "feeling_safe" && d["share_safe"].is_number()));
+
+        // Organisations: small ones hidden, every hidden row looks the same.
+        let orgs: Value = get_with(&app, &token, "/api/v1/waves/2021/results?by=organisation").await.json().await.unwrap();
+        let org_rows = orgs["rows"].as_array().unwrap();
+        let hidden: Vec<&Value> = org_rows.iter().filter(|r| r["n"].is_null()).collect();
+        for row in &hidden {
+            assert!(row["share_safe"].is_null() && row["share_safe_low"].is_null());
+        }
+        // CSV, also the Dutch Excel flavour.
+        let csv = get_with(&app, &token, "/api/v1/waves/2021/results?by=setting_type&format=csv").await;
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        let csv = csv.text().await.unwrap();
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().starts_with("breakdown,value,label,n,share_safe,share_safe_low,share_safe_high,feeling_safe_n"));
+        assert_eq!(lines.count(), 7);
+        let dutch = get_with(&app, &token, "/api/v1/waves/2021/results?format=csv&sep=semicolon").await.text().await.unwrap();
+        assert!(dutch.lines().nth(1).unwrap().contains(";0,"), "decimal commas: {dutch}");
+        let audit = veilig::store::staff::recent_audit(&app.db, 10).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "results.api" && e.detail.contains("by organisation")));
+    }
+
+    async fn counts_kept_as_responses_arrive_match_the_responses(app) {
+        let locations = app.with_register().await;
+        let wave = app.wave("2023", WaveState::Open).await;
+        let codes = app.codes("2023", locations["Groep Eik"], 12).await;
+        for code in &codes {
+            assert_eq!(app.post_json("/api/v1/responses", &submission(code)).await.status(), 201);
+        }
+        let kept = app.strings(&format!(
+            "SELECT CAST(SUM(n) AS TEXT) AS n FROM result_count WHERE wave_id = {wave} AND measure = '_respondents'"), &["n"]).await;
+        assert_eq!(kept[0][0], "12");
+        let safe_home = app.strings(&format!(
+            "SELECT CAST(SUM(n) AS TEXT) AS n FROM result_count WHERE wave_id = {wave} AND measure = 'safe_home' AND value = 4"), &["n"]).await;
+        assert_eq!(safe_home[0][0], "12");
+        // Before publication only the response rate is shown.
+        let token = token_for(&app, "r@example.nl", "researcher", None).await;
+        let early = get_with(&app, &token, "/api/v1/waves/2023/results").await;
+        assert_eq!(early.status(), 409);
+        assert_eq!(early.json::<Value>().await.unwrap()["error"], "not_published");
+        veilig::store::waves::advance(&app.db, wave, WaveState::Closed).await.unwrap();
+        veilig::store::waves::advance(&app.db, wave, WaveState::Published).await.unwrap();
+        let body: Value = get_with(&app, &token, "/api/v1/waves/2023/results?by=setting_type").await.json().await.unwrap();
+        let rows = body["rows"].as_array().unwrap();
+        assert_eq!(rows[0]["n"], 12);
+        assert_eq!(rows[0]["share_safe"], 1.0);
+        // 12 children in one setting type and none elsewhere: that row would give the total
+        // away together with the hidden empty rows, so it is hidden too.
+        let open = rows.iter().find(|r| r["value"] == "open_residential").unwrap();
+        assert!(open["n"].is_null(), "{open}");
+        assert!(rows.iter().skip(1).all(|r| r["n"].is_null()));
+    }
+
+    async fn the_results_api_needs_a_valid_token_of_the_study_team(app) {
+        app.with_register().await;
+        app.wave("2021", WaveState::Published).await;
+        assert_eq!(app.get("/api/v1/waves/2021/results").await.status(), 401);
+        let bad = get_with(&app, "not-a-token", "/api/v1/waves/2021/results").await;
+        assert_eq!(bad.status(), 401);
+        assert_eq!(bad.json::<Value>().await.unwrap()["error"], "unauthorized");
+        let linde = app.organisation_id("De Linde").await;
+        let institution = token_for(&app, "i@linde.nl", "institution_viewer", Some(linde)).await;
+        assert_eq!(get_with(&app, &institution, "/api/v1/waves/2021/results").await.status(), 403);
+        let token = token_for(&app, "r@example.nl", "researcher", None).await;
+        assert_eq!(get_with(&app, &token, "/api/v1/waves/2021/results?by=shoe_size").await.status(), 400);
+        assert_eq!(get_with(&app, &token, "/api/v1/waves/2021/results?format=xls").await.status(), 400);
+        assert_eq!(get_with(&app, &token, "/api/v1/waves/1999/results").await.status(), 404);
+        assert_eq!(get_with(&app, &token, "/api/v1/waves/2021/results").await.status(), 200);
+        // Revoked, it stops working at once.
+        let staff = app.sign_in("r@example.nl", veilig_tests::TEST_PASSWORD).await;
+        let list = staff.get("/staff/tokens").await.text().await.unwrap();
+        let id = list.split("/staff/tokens/").nth(1).unwrap().split('/').next().unwrap().to_string();
+        assert_eq!(staff.post(&format!("/staff/tokens/{id}/revoke"), &[]).await.status(), 200);
+        assert_eq!(get_with(&app, &token, "/api/v1/waves/2021/results").await.status(), 401);
+    }
+
+    async fn researchers_read_results_in_the_browser_and_others_do_not(app) {
+        app.with_demo_data().await;
+        let researcher = app.staff("r@example.nl", "researcher", None).await;
+        let page = researcher.get("/staff/results?wave=2021&by=setting_type").await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Share of children who feel safe"));
+        assert!(html.contains("All children"));
+        assert!(html.contains("synthetic"), "demo data says so");
+        let open = researcher.get("/staff/results?wave=2023").await.text().await.unwrap();
+        assert!(open.contains("is not published yet"));
+        let csv = researcher.get("/staff/results.csv?wave=2021&by=age_band").await;
+        assert_eq!(csv.status(), 200);
+        assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("veilig-2021-age_band.csv"));
+        let admin = app.staff("a@example.nl", "admin", None).await;
+        assert_eq!(admin.get("/staff/results").await.status(), 403);
+    }
+}
