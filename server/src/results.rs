@@ -252,3 +252,126 @@ pub fn to_csv(table: &ResultTable, semicolon: bool) -> String {
     }
     out
 }
+
+/// One group in a wave comparison: both shares, and the difference `to − from` with its
+/// Newcombe 95% interval, only where both waves show the group.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CompareRow {
+    pub breakdown: &'static str,
+    pub value: String,
+    pub label: String,
+    pub from_n: Option<u64>,
+    pub to_n: Option<u64>,
+    pub from_share_safe: Option<f64>,
+    pub to_share_safe: Option<f64>,
+    pub difference: Option<f64>,
+    pub difference_low: Option<f64>,
+    pub difference_high: Option<f64>,
+    pub significant: Option<bool>,
+    pub domains: Vec<CompareDomain>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CompareDomain {
+    pub domain: String,
+    pub from_share_safe: Option<f64>,
+    pub to_share_safe: Option<f64>,
+    pub difference: Option<f64>,
+    pub difference_low: Option<f64>,
+    pub difference_high: Option<f64>,
+    pub significant: Option<bool>,
+}
+
+/// (safe, n) behind a shown share.
+fn successes(e: Option<crate::domain::results::Estimate>, n: Option<u64>) -> Option<(u64, u64)> {
+    let (e, n) = (e?, n?);
+    Some(((e.value * n as f64).round() as u64, n))
+}
+
+type Difference = (Option<f64>, Option<f64>, Option<f64>, Option<bool>);
+
+fn difference(from: Option<(u64, u64)>, to: Option<(u64, u64)>) -> Difference {
+    match (from, to) {
+        (Some(f), Some(t)) => match crate::domain::results::intervals::newcombe(f, t) {
+            Some(d) => (
+                Some(round(d.value)),
+                Some(round(d.low)),
+                Some(round(d.high)),
+                Some(d.excludes_zero()),
+            ),
+            None => (None, None, None, None),
+        },
+        _ => (None, None, None, None),
+    }
+}
+
+/// Compares two published waves on a breakdown. The headline is compared only when both
+/// waves' headline items share a comparability key; domains by their key.
+pub async fn compare(
+    state: &Source<'_>,
+    from: &Wave,
+    to: &Wave,
+    dimension: Dimension,
+) -> Result<Vec<CompareRow>, ResultsError> {
+    let a = table(state, from, dimension).await?;
+    let b = table(state, to, dimension).await?;
+    let ia = crate::submission::load_instrument(state.db, state.instruments, from).await?;
+    let ib = crate::submission::load_instrument(state.db, state.instruments, to).await?;
+    let same_headline = match (ia.headline_item(), ib.headline_item()) {
+        (Some(x), Some(y)) => x.comparability_key == y.comparability_key,
+        _ => false,
+    };
+    let rows_b: std::collections::HashMap<&str, &crate::domain::results::GroupResult> =
+        std::iter::once(&b.total)
+            .chain(b.rows.iter())
+            .map(|r| (r.value.as_str(), r))
+            .collect();
+    Ok(std::iter::once(&a.total)
+        .chain(a.rows.iter())
+        .map(|ra| {
+            let rb = rows_b.get(ra.value.as_str()).copied();
+            let head = |r: Option<&crate::domain::results::GroupResult>| {
+                r.and_then(|r| successes(r.share_safe, r.share_safe_n))
+            };
+            let (d, low, high, sig) = if same_headline {
+                difference(head(Some(ra)), head(rb))
+            } else {
+                (None, None, None, None)
+            };
+            let domains = ra
+                .domains
+                .iter()
+                .map(|da| {
+                    let db = rb.and_then(|rb| rb.domains.iter().find(|d| d.key == da.key));
+                    let (d, low, high, sig) = difference(
+                        successes(da.share_safe, da.n),
+                        db.and_then(|db| successes(db.share_safe, db.n)),
+                    );
+                    CompareDomain {
+                        domain: da.key.clone(),
+                        from_share_safe: da.share_safe.map(|e| round(e.value)),
+                        to_share_safe: db.and_then(|db| db.share_safe).map(|e| round(e.value)),
+                        difference: d,
+                        difference_low: low,
+                        difference_high: high,
+                        significant: sig,
+                    }
+                })
+                .collect();
+            CompareRow {
+                breakdown: dimension.as_str(),
+                value: ra.value.clone(),
+                label: ra.label.clone(),
+                from_n: ra.n,
+                to_n: rb.and_then(|r| r.n),
+                from_share_safe: ra.share_safe.map(|e| round(e.value)),
+                to_share_safe: rb.and_then(|r| r.share_safe).map(|e| round(e.value)),
+                difference: d,
+                difference_low: low,
+                difference_high: high,
+                significant: sig,
+                domains,
+            }
+        })
+        .collect())
+}

@@ -18,7 +18,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/waves/{wave}/results", get(wave_results))
+    Router::new()
+        .route("/waves/{wave}/results", get(wave_results))
+        .route("/compare", get(compare))
+        .route("/openapi.json", get(openapi))
 }
 
 /// The owner of the bearer token of a request.
@@ -112,4 +115,63 @@ async fn wave_results(
         "rows": results::flat_rows(&table),
     }))
     .into_response())
+}
+
+#[derive(Deserialize)]
+struct CompareQuery {
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+}
+
+/// `GET /api/v1/compare?from=2021&to=2023&by=...`: change between two published waves.
+async fn compare(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<CompareQuery>,
+) -> Result<Response, ApiError> {
+    if !matches!(caller.role(), Role::Researcher | Role::Admin) {
+        return Err(ApiError::Forbidden);
+    }
+    let dimension =
+        Dimension::parse(query.by.as_deref().unwrap_or("overall")).map_err(ApiError::BadQuery)?;
+    let (Some(from), Some(to)) = (query.from.as_deref(), query.to.as_deref()) else {
+        return Err(ApiError::BadQuery(
+            "give two waves: from=2021&to=2023".into(),
+        ));
+    };
+    let from = super::waves::wave_or_404(&state, from).await?;
+    let to = super::waves::wave_or_404(&state, to).await?;
+    let rows = match results::compare(&(&state).into(), &from, &to, dimension).await {
+        Ok(rows) => rows,
+        Err(ResultsError::NotPublished(_)) => return Err(ApiError::NotPublished),
+        Err(ResultsError::Db(e)) => return Err(e.into()),
+    };
+    staff_store::audit(
+        &state.db,
+        Some(caller.id),
+        "results.compare",
+        &format!("{} → {}, by {}", from.label, to.label, dimension.as_str()),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({
+        "from": from.label,
+        "to": to.label,
+        "breakdown": dimension.as_str(),
+        "methods": {
+            "k": state.k,
+            "difference": "to − from, with Newcombe's hybrid score 95% interval; significant when the interval leaves out 0; only where both waves show the group",
+        },
+        "rows": rows,
+    }))
+    .into_response())
+}
+
+/// The OpenAPI document of the JSON API.
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+        .into_response()
 }
