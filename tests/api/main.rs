@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0, over HTTP, each on SQLite and PostgreSQL.
 
 mod anonymity;
+mod authorization;
 mod compare;
 mod demo;
 mod health;
