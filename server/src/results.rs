@@ -375,3 +375,89 @@ pub async fn compare(
         })
         .collect())
 }
+
+/// What an institution sees of one published wave: its own figures (or "too few responses"),
+/// the national benchmark, and the benchmark for each setting type it has locations in.
+#[derive(Debug, Clone)]
+pub struct InstitutionView {
+    pub wave: String,
+    /// `None`: fewer than k children of this organisation answered.
+    pub own: Option<crate::domain::results::GroupResult>,
+    pub national: crate::domain::results::GroupResult,
+    pub settings: Vec<crate::domain::results::GroupResult>,
+}
+
+/// The institution's view of a published wave. A benchmark is shown only when the children
+/// outside this organisation in it reach k, so that subtracting the institution's own figure
+/// from a benchmark never tells about a small group of others.
+pub async fn institution_view(
+    state: &Source<'_>,
+    wave: &Wave,
+    organisation_id: i32,
+    own_settings: &[SettingType],
+) -> Result<InstitutionView, ResultsError> {
+    if wave.state != WaveState::Published {
+        return Err(ResultsError::NotPublished(wave.label.clone()));
+    }
+    let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
+    let all = [group("all", "Your organisation", vec![])];
+    let own_counts =
+        counts::counts(state.db, wave.id, Dimension::Overall, Some(organisation_id)).await?;
+    let own = compute(
+        &instrument,
+        Dimension::Overall,
+        &all,
+        &own_counts,
+        state.k,
+        &[],
+    );
+    let own_n = own.total.n;
+    let national = table(state, wave, Dimension::Overall).await?.total;
+    let national_ok = match (national.n, own_n) {
+        (Some(n), Some(o)) => n.saturating_sub(o) >= state.k,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let own_by_setting = counts::counts(
+        state.db,
+        wave.id,
+        Dimension::SettingType,
+        Some(organisation_id),
+    )
+    .await?;
+    let own_in = |setting: &str| -> u64 {
+        own_by_setting
+            .iter()
+            .filter(|c| {
+                c.group == setting && c.measure == crate::domain::results::measures::RESPONDENTS
+            })
+            .map(|c| c.n)
+            .sum()
+    };
+    let settings = table(state, wave, Dimension::SettingType)
+        .await?
+        .rows
+        .into_iter()
+        .filter(|r| own_settings.iter().any(|s| s.as_str() == r.value))
+        .filter(|r| {
+            r.n.is_some_and(|n| n.saturating_sub(own_in(&r.value)) >= state.k)
+        })
+        .collect();
+    Ok(InstitutionView {
+        wave: wave.label.clone(),
+        own: own.total.n.is_some().then_some(own.total),
+        national: if national_ok {
+            national
+        } else {
+            crate::domain::results::GroupResult {
+                n: None,
+                share_safe: None,
+                share_safe_n: None,
+                domains: Vec::new(),
+                items: Vec::new(),
+                ..national
+            }
+        },
+        settings,
+    })
+}

@@ -386,6 +386,15 @@ fn matrix() -> Vec<Row> {
             Form(&[("code", "{other_code_2}")]),
             [303, 403, 201, 404, 403],
         ),
+        // The institution dashboard: institution roles, their own organisation only.
+        row(
+            "GET",
+            "/staff/dashboard",
+            "/staff/dashboard",
+            Session,
+            None,
+            [303, 403, 403, 200, 200],
+        ),
         // Response tracking: every role with data to follow.
         row(
             "GET",

@@ -53,6 +53,13 @@ on_both_databases! {
         assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM wave WHERE label = '2021' AND state = 'published' AND synthetic = TRUE").await, 1);
         assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM wave WHERE label = '2023' AND state = 'open'").await, 1);
         assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM response").await, 10_000);
+        // The counts kept for results agree with the responses.
+        assert_eq!(count(&app, "SELECT CAST(SUM(n) AS BIGINT) AS n FROM result_count WHERE measure = '_respondents'").await, 10_000);
+        // Demo staff can sign in and see the synthetic results.
+        assert_eq!(summary.staff.len(), 3);
+        let (email, password, _) = summary.staff.iter().find(|(e, _, _)| e.starts_with("onderzoek")).unwrap();
+        let researcher = app.sign_in(email, password).await;
+        assert_eq!(researcher.get("/staff/results?wave=2021").await.status(), 200);
         assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM access_code WHERE state = 'used'").await, 10_000);
         assert!(count(&app, "SELECT COUNT(*) AS n FROM access_code WHERE state = 'unused'").await > 1_000);
         assert!(count(&app, "SELECT COUNT(*) AS n FROM response WHERE link_key IS NOT NULL").await > 1_000);

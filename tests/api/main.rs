@@ -3,6 +3,7 @@
 mod anonymity;
 mod authorization;
 mod compare;
+mod dashboard;
 mod demo;
 mod health;
 mod instrument;

@@ -65,3 +65,27 @@ on_both_databases! {
         assert_eq!(response.headers()["content-encoding"], "br");
     }
 }
+
+mod security_headers {
+    use veilig_tests::on_both_databases;
+
+    on_both_databases! {
+        async fn every_answer_carries_the_security_headers(app) {
+            for path in ["/", "/staff/login", "/survey/help", "/api/v1/openapi.json", "/health", "/no-such-page"] {
+                let response = app.get(path).await;
+                let h = response.headers();
+                let csp = h["content-security-policy"].to_str().unwrap();
+                assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{path}");
+                assert!(!csp.contains("unsafe-inline"), "{path}");
+                assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+                assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+                assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+            }
+        }
+
+        async fn the_start_page_takes_the_code_from_a_card_link(app) {
+            let html = app.get("/?code=K7M-4Q9-TXA").await.text().await.unwrap();
+            assert!(html.contains("value=\"K7M-4Q9-TXA\""), "{html}");
+        }
+    }
+}

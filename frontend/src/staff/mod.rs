@@ -4,6 +4,7 @@
 
 mod audit;
 mod codes;
+mod dashboard;
 mod frame;
 mod home;
 mod organisations;
@@ -16,6 +17,7 @@ mod waves;
 
 pub use audit::{AuditPage, AuditRow};
 pub use codes::{CodeCard, CodeSheet, CodesPage};
+pub use dashboard::{BenchmarkRow, DashboardPage, WaveBlock};
 pub use frame::{render_document, Flash, NavLink, StaffFrame};
 pub use home::HomePage;
 pub use organisations::{LocationListRow, OrganisationsPage};

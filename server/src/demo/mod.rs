@@ -52,6 +52,9 @@ pub struct DemoSummary {
     pub share_safe_first_wave: f64,
     /// A few unused codes of the open wave, to try the child's survey with.
     pub sample_codes: Vec<String>,
+    /// Demo staff accounts: (e-mail, password, what they can do). Random passwords, printed
+    /// once: these accounts see synthetic data only.
+    pub staff: Vec<(String, String, String)>,
 }
 
 /// Locations answering with linkable codes (pseudonyms), so within-child change can be shown.
@@ -223,6 +226,7 @@ pub async fn fill(
         .await?
         .sample_codes;
     progress.finish_and_clear();
+    let staff = demo_staff(db, placed.first().map(|l| l.organisation_id)).await?;
 
     let summary = DemoSummary {
         organisations: organisations.len(),
@@ -230,6 +234,7 @@ pub async fn fill(
         responses_per_wave: options.responses_per_wave,
         share_safe_first_wave,
         sample_codes,
+        staff,
     };
     eprintln!(
         "veilig: demo data (synthetic): {} organisations, {} locations, {} responses in each of the waves 2021 and 2023; \
@@ -245,7 +250,47 @@ pub async fn fill(
             summary.sample_codes.join(", ")
         );
     }
+    if !summary.staff.is_empty() {
+        eprintln!("veilig: demo staff accounts (sign in at /staff/login; synthetic data only):");
+        for (email, password, what) in &summary.staff {
+            eprintln!("veilig:   {email}  {password}  ({what})");
+        }
+    }
     Ok(summary)
+}
+
+/// An administrator, a researcher and an institution administrator for the demo, each with a
+/// random password.
+async fn demo_staff(
+    db: &DatabaseConnection,
+    organisation: Option<i32>,
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    let mut made = Vec::new();
+    let accounts = [
+        ("beheer@demo.veilig.nl", "admin", None, "administrator"),
+        ("onderzoek@demo.veilig.nl", "researcher", None, "researcher"),
+        (
+            "instelling@demo.veilig.nl",
+            "institution_admin",
+            organisation,
+            "institution administrator",
+        ),
+    ];
+    for (email, role, org, what) in accounts {
+        if role == "institution_admin" && org.is_none() {
+            continue;
+        }
+        let password = crate::domain::staff::NewPassword::temporary();
+        crate::accounts::add_user(db, None, email, role, org, Some(password.expose()))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo account {email}: {e}"))?;
+        made.push((
+            email.to_string(),
+            password.expose().to_string(),
+            what.to_string(),
+        ));
+    }
+    Ok(made)
 }
 
 struct WaveOutcome {

@@ -7,6 +7,7 @@ mod health;
 mod pages;
 mod responses;
 mod results;
+pub mod security;
 pub mod staff;
 pub mod survey;
 mod waves;
@@ -27,7 +28,8 @@ pub fn router(state: AppState) -> Router {
         .merge(responses::router())
         .merge(results::router())
         .fallback(error::api_not_found);
-    Router::new()
+    let secure = state.secure_cookies;
+    let mut router = Router::new()
         .merge(health::router())
         .nest("/api/v1", api)
         .merge(staff::router())
@@ -39,6 +41,9 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
-        ))
-        .with_state(state)
+        ));
+    for layer in security::layers(secure) {
+        router = router.layer(layer);
+    }
+    router.with_state(state)
 }

@@ -32,11 +32,15 @@ pub fn nav_for(role: Role) -> Vec<NavLink> {
             links.push(link("/staff/tokens", "API tokens"));
         }
         Role::InstitutionAdmin => {
+            links.push(link("/staff/dashboard", "Dashboard"));
             links.push(link("/staff/codes", "Access codes"));
             links.push(link("/staff/response", "Response"));
+            links.push(link("/staff/tokens", "API tokens"));
         }
         Role::InstitutionViewer => {
+            links.push(link("/staff/dashboard", "Dashboard"));
             links.push(link("/staff/response", "Response"));
+            links.push(link("/staff/tokens", "API tokens"));
         }
     }
     links

@@ -16,11 +16,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use veilig_frontend::staff::{Flash, ResultsPage, ResultsRow, TokenListRow, TokensPage};
+use veilig_frontend::staff::{
+    BenchmarkRow, DashboardPage, Flash, ResultsPage, ResultsRow, TokenListRow, TokensPage,
+    WaveBlock,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/results", get(show))
+        .route("/staff/dashboard", get(dashboard))
         .route("/staff/results.csv", get(csv))
         .route("/staff/tokens", get(token_list).post(token_create))
         .route("/staff/tokens/{id}/revoke", post(token_revoke))
@@ -296,4 +300,84 @@ async fn token_revoke(
         Some(Flash::Done("Token revoked.".into())),
     )
     .await
+}
+
+/// The institution dashboard: own figures per published wave, with the benchmarks. Scoped in
+/// the query: only the signed-in person's own organisation is ever read.
+async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, StaffError> {
+    staff.require(&[Role::InstitutionAdmin, Role::InstitutionViewer])?;
+    let Some(organisation_id) = staff.user.membership.organisation_id() else {
+        return Err(StaffError::Forbidden);
+    };
+    let organisation = crate::store::organisations::find_organisation(&state.db, organisation_id)
+        .await?
+        .ok_or(StaffError::NotFound)?;
+    let mut own_settings: Vec<crate::domain::SettingType> =
+        crate::store::organisations::list_locations(&state.db, Some(organisation_id))
+            .await?
+            .into_iter()
+            .map(|l| l.setting_type)
+            .collect();
+    own_settings.sort_by_key(|s| s.as_str());
+    own_settings.dedup();
+    let row = |label: String, r: &crate::domain::results::GroupResult, is_own: bool| BenchmarkRow {
+        label,
+        n: r.n
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| HIDDEN.to_string()),
+        share_safe: percent(r.share_safe),
+        bar: r.share_safe.map(|e| e.value * 100.0),
+        is_own,
+    };
+    let mut blocks = Vec::new();
+    for wave in waves::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|w| w.state == WaveState::Published)
+    {
+        let view = match results::institution_view(
+            &(&state).into(),
+            &wave,
+            organisation_id,
+            &own_settings,
+        )
+        .await
+        {
+            Ok(v) => v,
+            Err(ResultsError::NotPublished(_)) => continue,
+            Err(ResultsError::Db(e)) => return Err(e.into()),
+        };
+        let mut rows = Vec::new();
+        if let Some(own) = &view.own {
+            rows.push(row(organisation.name.clone(), own, true));
+        }
+        rows.push(row(
+            "All children in the Netherlands".to_string(),
+            &view.national,
+            false,
+        ));
+        for s in &view.settings {
+            rows.push(row(format!("All children in {}", s.label), s, false));
+        }
+        blocks.push(WaveBlock {
+            wave: view.wave.clone(),
+            too_few: view.own.is_none().then(|| {
+                format!("Too few responses: fewer than {} children of your organisation answered in wave {}, so no figures are shown for it.", state.k, view.wave)
+            }),
+            rows,
+        });
+    }
+    staff_store::audit(
+        &state.db,
+        Some(staff.user.id),
+        "results.dashboard",
+        &organisation.name,
+    )
+    .await?;
+    let view = leptos::view! { <DashboardPage organisation=organisation.name.clone() waves=blocks k=state.k/> };
+    Ok(
+        page(&state, &staff, "/staff/dashboard", "Dashboard", None, view)
+            .await?
+            .into_response(),
+    )
 }
