@@ -26,9 +26,26 @@ if command -v wasm-opt >/dev/null && [ "${VEILIG_WASM_OPT:-1}" = 1 ]; then
   mv "$tmp/veilig_bg.opt.wasm" "$tmp/veilig_bg.wasm"
 fi
 # The loader is a file, not an inline script, so the content security policy can forbid those.
+# Hydration only adds niceties to pages that already work as plain HTML, so it must never stand
+# between a child and the first question: the bundle is fetched when someone starts to use the
+# page's fields (focus or a key in one), or once the page has been idle for a few seconds. A child
+# who opens a card's link and presses Start at once downloads none of it.
 cat > "$tmp/boot.js" <<'JS'
-import init, { hydrate } from "./veilig.js";
-init({ module_or_path: new URL("./veilig_bg.wasm", import.meta.url) }).then(() => hydrate());
+let started = false;
+const events = ["keydown", "focusin"];
+function boot() {
+  if (started) return;
+  started = true;
+  events.forEach((e) => removeEventListener(e, onField, true));
+  import("./veilig.js").then((m) =>
+    m.default({ module_or_path: new URL("./veilig_bg.wasm", import.meta.url) }).then(() => m.hydrate()));
+}
+function onField(event) {
+  if (event.target instanceof Element && event.target.matches("input, textarea, select")) boot();
+}
+events.forEach((e) => addEventListener(e, onField, { capture: true, passive: true }));
+const later = () => setTimeout(boot, 3000);
+if (document.readyState === "complete") later(); else addEventListener("load", later);
 JS
 for f in "$tmp"/*.js "$tmp"/*.wasm; do
   gzip -9 -k -f "$f"

@@ -11,7 +11,13 @@ pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod survey;
 
-pub use app::{shell, App, AssetUrls};
+pub use app::{shell, App, AssetUrls, DeviceMode};
+
+/// The checks of the interface texts that build.rs runs, tested here.
+#[cfg(all(test, feature = "ssr"))]
+#[path = "../build/texts.rs"]
+mod texts_build;
+pub use pages::LoginToken;
 
 /// Entry point of the WASM bundle: attaches the app to the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -2,7 +2,7 @@
 //! an `up` and a `down`. Shipped migrations are never edited; a change is a new migration.
 //!
 //! The anonymity rules live in the schema itself: tables holding what a child produced
-//! (`response`, `answer`, `open_answer`) have no column for an IP address, a user agent, a device
+//! (`response`, `answer`, `open_answer`, `pending_response`) have no column for an IP address, a user agent, a device
 //! or a time, their keys are random, and no column of `access_code` points at a response.
 
 pub use sea_orm_migration::prelude::*;
@@ -15,6 +15,9 @@ mod m20261124_000005_create_incident_counts;
 mod m20261124_000006_create_staff_accounts_and_audit_log;
 mod m20261124_000007_create_survey_drafts;
 mod m20261124_000008_create_result_counts;
+mod m20261125_000009_create_pending_responses;
+mod m20261125_000010_create_open_answer_themes;
+mod m20261125_000011_add_setting_type_to_incident_counts;
 mod without_rowid;
 
 pub struct Migrator;
@@ -31,6 +34,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_create_staff_accounts_and_audit_log::Migration),
             Box::new(m20261124_000007_create_survey_drafts::Migration),
             Box::new(m20261124_000008_create_result_counts::Migration),
+            Box::new(m20261125_000009_create_pending_responses::Migration),
+            Box::new(m20261125_000010_create_open_answer_themes::Migration),
+            Box::new(m20261125_000011_add_setting_type_to_incident_counts::Migration),
         ]
     }
 }

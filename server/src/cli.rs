@@ -56,6 +56,9 @@ pub enum Command {
     Organisations,
     /// List locations: id, organisation, location, setting type, children placed (tab-separated).
     Locations(LocationsArgs),
+    /// Response per location: id, organisation, location, setting type, children placed,
+    /// codes handed out, codes used, response rate (tab-separated).
+    Response(ResponseArgs),
     /// Personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -74,14 +77,44 @@ pub struct ServeArgs {
     /// Directory of the built web assets (see scripts/build-site.sh).
     #[arg(long, env = "VEILIG_SITE_DIR", default_value = "target/site")]
     pub site_dir: PathBuf,
-    /// Send the session cookie only over TLS. Default: yes, unless --addr is a loopback
-    /// address. Set it to true when a TLS proxy on the same machine forwards to 127.0.0.1.
+    /// Browsers reach this server over HTTPS, through a TLS-terminating proxy in front of it:
+    /// send Strict-Transport-Security and print https:// addresses on code cards.
+    #[arg(long, env = "VEILIG_BEHIND_TLS")]
+    pub behind_tls: bool,
+    /// Send the cookies only over TLS. Default: yes when --behind-tls is set or --addr is not
+    /// a loopback address.
     #[arg(long, env = "VEILIG_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
     /// The smallest number of children behind any published figure (never below 5).
     #[arg(long, env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
           value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..))]
     pub k: u64,
+    /// Responses are stored for results in batches of at least this many, so that none can be
+    /// told from the others by when it was written (see docs/operations.md).
+    #[arg(long, env = "VEILIG_MIX_BATCH", default_value_t = crate::store::mixing::DEFAULT_BATCH as u64,
+          value_parser = clap::value_parser!(u64).range(2..=500))]
+    pub mix_batch: u64,
+    /// Seconds a response waits for a full batch before it is stored with decoys.
+    #[arg(long, env = "VEILIG_MIX_WAIT", default_value_t = 600)]
+    pub mix_wait: u64,
+    /// A TOML file with the help contacts children see (default: the built-in national list).
+    #[arg(long, env = "VEILIG_HELP_FILE")]
+    pub help_file: Option<PathBuf>,
+    /// A kiosk tablet returns to the start page after this many idle seconds.
+    #[arg(long, env = "VEILIG_KIOSK_IDLE_SECONDS", default_value_t = 180,
+          value_parser = clap::value_parser!(u64).range(3..=3600))]
+    pub kiosk_idle_seconds: u64,
+    /// How many hours a kiosk tablet stays unlocked.
+    #[arg(long, env = "VEILIG_KIOSK_HOURS", default_value_t = 12,
+          value_parser = clap::value_parser!(u64).range(1..=168))]
+    pub kiosk_hours: u64,
+    /// Half-finished surveys are deleted after this many days.
+    #[arg(long, env = "VEILIG_DRAFT_DAYS", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..=90))]
+    pub draft_days: u32,
+    /// Offer the pseudo right-to-left test locale `x-rtl` in the survey.
+    #[arg(long, env = "VEILIG_PSEUDO_LOCALE")]
+    pub pseudo_locale: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +149,15 @@ pub struct LocationsArgs {
     pub organisation: Option<i32>,
 }
 
+#[derive(Debug, Args)]
+pub struct ResponseArgs {
+    #[arg(long)]
+    pub wave: String,
+    /// Only this organisation's locations.
+    #[arg(long)]
+    pub organisation: Option<i32>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Make a token for a staff member and print it (once) on stdout.
@@ -133,21 +175,41 @@ pub struct TokenCreateArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// The (first) wave's label, e.g. 2021.
     #[arg(long)]
     pub wave: String,
+    /// results (a breakdown of --wave), compare (--wave with --to), or change (within-child
+    /// change from --wave to --to).
+    #[arg(long, default_value = "results")]
+    pub view: String,
+    /// The second wave of a comparison or of within-child change.
+    #[arg(long)]
+    pub to: Option<String>,
     /// overall, setting_type, region, age_band, gender, organisation, setting_type_by_age_band.
     #[arg(long, default_value = "overall")]
     pub by: String,
-    /// csv or json.
+    /// csv, xlsx, json or sps (SPSS syntax with a codebook).
     #[arg(long, default_value = "csv")]
     pub format: String,
     /// CSV with `;` and decimal commas, for Dutch Excel.
     #[arg(long)]
     pub semicolon: bool,
-    /// The disclosure threshold k (never below 5).
-    #[arg(long, env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
-          value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..))]
-    pub k: u64,
+    /// Which table a CSV holds: groups (default), items or answers.
+    #[arg(long)]
+    pub part: Option<String>,
+    /// Write to this file instead of standard output (needed for xlsx on a terminal).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// The researcher account the export is made as; it is written to the audit log.
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub actor: String,
+    /// A stricter k for this export. It can only raise the configured k, never lower it.
+    #[arg(long)]
+    pub k: Option<u64>,
+    /// The k the server is configured with (VEILIG_K, default 10): the floor for --k.
+    #[arg(long = "configured-k", env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
+          value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..), hide = true)]
+    pub configured_k: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,10 +255,23 @@ impl GlobalArgs {
             pepper_file: self.pepper_file.clone(),
             site_dir: serve.site_dir.clone(),
             instruments_dir: self.instruments_dir(),
+            behind_tls: serve.behind_tls,
             secure_cookies: serve
                 .secure_cookies
-                .unwrap_or(!serve.addr.ip().is_loopback()),
+                .unwrap_or(serve.behind_tls || !serve.addr.ip().is_loopback()),
             k: serve.k,
+            mix: crate::mixer::MixSettings {
+                batch: usize::try_from(serve.mix_batch)
+                    .unwrap_or(crate::store::mixing::DEFAULT_BATCH),
+                max_wait: std::time::Duration::from_secs(serve.mix_wait),
+            },
+            survey: crate::config::SurveySettings {
+                help_file: serve.help_file.clone(),
+                kiosk_idle_seconds: serve.kiosk_idle_seconds,
+                kiosk_hours: serve.kiosk_hours,
+                draft_days: serve.draft_days,
+                pseudo_locale: serve.pseudo_locale,
+            },
         }
     }
 }
@@ -209,5 +284,34 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    fn settings_of(args: &[&str]) -> Settings {
+        let cli = Cli::try_parse_from(args).unwrap();
+        match &cli.command {
+            Command::Serve(serve) => cli.global.settings(serve),
+            _ => unreachable!("a serve command"),
+        }
+    }
+
+    #[test]
+    fn hsts_and_secure_cookies_follow_tls() {
+        let local = settings_of(&["veilig", "serve"]);
+        assert!(!local.behind_tls && !local.secure_cookies);
+        let proxied = settings_of(&["veilig", "serve", "--behind-tls"]);
+        assert!(
+            proxied.behind_tls && proxied.secure_cookies,
+            "a local proxy with TLS"
+        );
+        let open = settings_of(&["veilig", "serve", "--addr", "0.0.0.0:3000"]);
+        assert!(!open.behind_tls && open.secure_cookies);
+        let plain = settings_of(&[
+            "veilig",
+            "serve",
+            "--behind-tls",
+            "--secure-cookies",
+            "false",
+        ]);
+        assert!(plain.behind_tls && !plain.secure_cookies);
     }
 }

@@ -50,9 +50,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // Statement logging would print values; it stays off.
         .sqlx_logging(false);
     if is_sqlite {
+        // FULL: a response answered 201 survives a power cut too, not only a crashed process.
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });

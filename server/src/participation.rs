@@ -3,8 +3,11 @@
 
 use crate::domain::access_code::{AccessCode, CodeState};
 use crate::domain::client_number::ClientNumber;
+use crate::domain::staff::Scope;
+use crate::domain::wave::WaveState;
 use crate::pepper::Pepper;
 use crate::store::codes::{self, StoredCode};
+use crate::store::organisations::LocationRow;
 use crate::store::waves::{self, Wave};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -27,15 +30,18 @@ pub enum CodesError {
 
 pub struct CodeBatch {
     pub wave: Wave,
-    pub location: crate::store::organisations::LocationRow,
+    pub location: LocationRow,
     pub codes: Vec<AccessCode>,
 }
 
+/// The wave, and the location if it is in the scope (another organisation's location is
+/// answered like an unknown one).
 async fn wave_and_location(
     db: &DatabaseConnection,
+    scope: Scope,
     wave_label: &str,
     location_id: i32,
-) -> Result<(Wave, crate::store::organisations::LocationRow), CodesError> {
+) -> Result<(Wave, LocationRow), CodesError> {
     let wave = waves::find_by_label(db, wave_label)
         .await?
         .ok_or_else(|| CodesError::UnknownWave(wave_label.to_string()))?;
@@ -45,15 +51,16 @@ async fn wave_and_location(
             state: wave.state.as_str(),
         });
     }
-    let location = crate::store::organisations::find_location(db, location_id)
+    let location = crate::store::organisations::find_location(db, scope, location_id)
         .await?
         .ok_or(CodesError::UnknownLocation(location_id))?;
     Ok((wave, location))
 }
 
-/// `count` anonymous codes for a location.
+/// `count` anonymous codes for a location in the scope.
 pub async fn generate_anonymous(
     db: &DatabaseConnection,
+    scope: Scope,
     wave_label: &str,
     location_id: i32,
     count: usize,
@@ -61,7 +68,7 @@ pub async fn generate_anonymous(
     if count == 0 || count > MAX_CODES_PER_REQUEST {
         return Err(CodesError::BadCount);
     }
-    let (wave, location) = wave_and_location(db, wave_label, location_id).await?;
+    let (wave, location) = wave_and_location(db, scope, wave_label, location_id).await?;
     let codes = codes::generate_anonymous(db, wave.id, location.id, count).await?;
     Ok(CodeBatch {
         wave,
@@ -70,10 +77,12 @@ pub async fn generate_anonymous(
     })
 }
 
-/// One linkable code per client number, in the same order as the list.
+/// One linkable code per client number, in the same order as the list, for a location in the
+/// scope.
 pub async fn generate_linkable(
     db: &DatabaseConnection,
     pepper: &Pepper,
+    scope: Scope,
     wave_label: &str,
     location_id: i32,
     clients: &[ClientNumber],
@@ -81,7 +90,7 @@ pub async fn generate_linkable(
     if clients.is_empty() || clients.len() > MAX_CODES_PER_REQUEST {
         return Err(CodesError::BadCount);
     }
-    let (wave, location) = wave_and_location(db, wave_label, location_id).await?;
+    let (wave, location) = wave_and_location(db, scope, wave_label, location_id).await?;
     let codes = codes::generate_linkable(
         db,
         pepper,
@@ -98,6 +107,43 @@ pub async fn generate_linkable(
     })
 }
 
+/// Response tracking: every location in the scope with its codes in a wave (handed out, used),
+/// in the register's order. Locations without codes are listed with zeros.
+pub async fn response_per_location(
+    db: &DatabaseConnection,
+    scope: Scope,
+    wave_id: i32,
+) -> Result<Vec<(LocationRow, codes::CodeCounts)>, DbErr> {
+    let mut counts = codes::counts_per_location(db, scope, wave_id).await?;
+    Ok(crate::store::organisations::list_locations(db, scope)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let c = counts.remove(&l.id).unwrap_or_default();
+            (l, c)
+        })
+        .collect())
+}
+
+/// The wave response is followed for: the one asked for, else the open one, else the newest.
+pub fn wave_to_follow<'a>(all: &'a [Wave], asked: Option<&str>) -> Option<&'a Wave> {
+    match asked {
+        Some(label) => all.iter().find(|w| w.label == label),
+        None => all
+            .iter()
+            .find(|w| w.state == WaveState::Open)
+            .or_else(|| all.first()),
+    }
+}
+
+/// Used codes per 100 children placed, one decimal; empty when no child is placed.
+pub fn response_rate(used: u64, placed: i64) -> String {
+    if placed <= 0 {
+        return String::new();
+    }
+    format!("{:.1}%", used as f64 * 100.0 / placed as f64)
+}
+
 /// Why a typed code cannot start a survey. Each has a stable machine-readable name for the API;
 /// the child sees a kind sentence for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +158,8 @@ pub enum CodeRefusal {
     Revoked,
     /// The code belongs to another wave than the one asked for.
     WrongWave,
+    /// A kiosk tablet takes codes of its own location only.
+    WrongLocation,
     /// Its wave is not open (not yet, or no longer).
     WaveNotOpen,
 }
@@ -124,6 +172,7 @@ impl CodeRefusal {
             CodeRefusal::Used => "used",
             CodeRefusal::Revoked => "revoked",
             CodeRefusal::WrongWave => "wrong_wave",
+            CodeRefusal::WrongLocation => "wrong_location",
             CodeRefusal::WaveNotOpen => "closed",
         }
     }
@@ -137,15 +186,29 @@ pub struct AcceptedCode {
     pub wave: Wave,
 }
 
-/// Checks a typed code without changing anything. `expected_wave` is set when the child came
-/// in through a wave-specific address (a QR code or a kiosk tablet).
+/// Where a code must belong: set by a wave-specific address (a QR code) or a kiosk tablet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Expected<'a> {
+    pub wave: Option<&'a str>,
+    pub location: Option<i32>,
+}
+
+impl Expected<'_> {
+    /// Anywhere: the code alone decides.
+    pub const ANY: Expected<'static> = Expected {
+        wave: None,
+        location: None,
+    };
+}
+
+/// Checks a typed code without changing anything.
 pub async fn check_code(
     db: &DatabaseConnection,
     typed: &str,
-    expected_wave: Option<&str>,
+    expected: Expected<'_>,
 ) -> Result<Result<AcceptedCode, CodeRefusal>, DbErr> {
     match AccessCode::parse(typed) {
-        Ok(code) => check_code_hash(db, &code.hash(), expected_wave).await,
+        Ok(code) => check_code_hash(db, &code.hash(), expected).await,
         Err(_) => Ok(Err(CodeRefusal::Format)),
     }
 }
@@ -154,7 +217,7 @@ pub async fn check_code(
 pub async fn check_code_hash(
     db: &DatabaseConnection,
     code_hash: &str,
-    expected_wave: Option<&str>,
+    expected: Expected<'_>,
 ) -> Result<Result<AcceptedCode, CodeRefusal>, DbErr> {
     let Some(stored) = codes::find_by_hash(db, code_hash).await? else {
         return Ok(Err(CodeRefusal::Unknown));
@@ -167,8 +230,14 @@ pub async fn check_code_hash(
     let Some(wave) = waves::find_by_id(db, stored.wave_id).await? else {
         return Ok(Err(CodeRefusal::Unknown));
     };
-    if expected_wave.is_some_and(|label| label != wave.label) {
+    if expected.wave.is_some_and(|label| label != wave.label) {
         return Ok(Err(CodeRefusal::WrongWave));
+    }
+    if expected
+        .location
+        .is_some_and(|location| location != stored.location_id)
+    {
+        return Ok(Err(CodeRefusal::WrongLocation));
     }
     if !wave.state.accepts_responses() {
         return Ok(Err(CodeRefusal::WaveNotOpen));
@@ -178,4 +247,13 @@ pub async fn check_code_hash(
         stored,
         wave,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_rate_is_used_codes_per_child_placed() {
+        assert_eq!(super::response_rate(3, 12), "25.0%");
+        assert_eq!(super::response_rate(0, 0), "");
+    }
 }

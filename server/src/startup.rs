@@ -25,11 +25,21 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub login_limits: Arc<LoginLimits>,
     pub secure_cookies: bool,
+    /// Browsers reach the server over HTTPS (HSTS, https:// on code cards).
+    pub behind_tls: bool,
     pub wave_instruments: Arc<crate::submission::InstrumentCache>,
     /// Wrong access codes per source address, in memory only.
     pub code_limits: Arc<crate::auth::rate_limit::RateLimiter>,
     /// The smallest number of children behind any published figure.
     pub k: u64,
+    /// Moves arriving responses into the results in batches.
+    pub mixer: Arc<crate::mixer::Mixer>,
+    /// How the child's survey behaves here (kiosk idle time, draft days, test locale).
+    pub survey: crate::config::SurveySettings,
+    /// Who children can turn to, read and checked at start.
+    pub help: Arc<veilig_frontend::survey::HelpContacts>,
+    /// Signs the passes of unlocked kiosk tablets.
+    pub kiosk_key: Arc<crate::kiosk::KioskKey>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -73,6 +83,14 @@ impl Application {
         db: DatabaseConnection,
         instruments: InstrumentLibrary,
     ) -> anyhow::Result<Application> {
+        let help = crate::help::load(settings.survey.help_file.as_deref())?;
+        if settings.k < crate::domain::results::MIN_K {
+            anyhow::bail!(
+                "k is {}: no published figure may rest on fewer than {} children",
+                settings.k,
+                crate::domain::results::MIN_K
+            );
+        }
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -82,6 +100,9 @@ impl Application {
             .site_pkg_dir("pkg")
             .build();
         let state = AppState {
+            kiosk_key: Arc::new(crate::kiosk::KioskKey::from_pepper(&pepper)),
+            help: Arc::new(help),
+            survey: settings.survey.clone(),
             backend: Backend::of(&db),
             db,
             instruments: Arc::new(instruments),
@@ -90,9 +111,11 @@ impl Application {
             leptos_options,
             login_limits: Arc::new(LoginLimits::default()),
             secure_cookies: settings.secure_cookies,
+            behind_tls: settings.behind_tls,
             wave_instruments: Default::default(),
             code_limits: Arc::new(http::survey::code_limiter()),
             k: settings.k,
+            mixer: Arc::new(crate::mixer::Mixer::new(settings.mix)),
         };
         Ok(Application { listener, state })
     }
@@ -117,12 +140,31 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tokio::spawn(self.state.mixer.clone().run(self.state.db.clone()));
+        tokio::spawn(purge_drafts_periodically(
+            self.state.db.clone(),
+            self.state.survey.draft_days,
+        ));
         let router = http::router(self.state);
         // The peer address is used for the sign-in rate limit only; it is never stored.
         let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
+    }
+}
+
+/// Half-finished surveys are not kept: every hour, drafts older than `days` are deleted (and
+/// those of a wave when it closes, see `store::waves::advance`).
+async fn purge_drafts_periodically(db: DatabaseConnection, days: u32) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match crate::store::drafts::purge_older_than(&db, i64::from(days)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(drafts = n, days, "old survey drafts deleted"),
+            Err(e) => tracing::warn!(error = %e, "old survey drafts could not be deleted"),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::domain::instrument::Instrument;
 use crate::domain::response::{self, Envelope, FieldError};
 use crate::domain::scrub::scrub;
 use crate::domain::submission::submission_hash;
-use crate::participation::{check_code, check_code_hash, AcceptedCode, CodeRefusal};
+use crate::participation::{check_code, check_code_hash, AcceptedCode, CodeRefusal, Expected};
 use crate::startup::AppState;
 use crate::store::responses::{self, NewResponse, SubmitOutcome};
 use crate::store::waves::Wave;
@@ -67,7 +67,7 @@ pub async fn submit(
     envelope: Envelope,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
     let hash = submission_hash(&envelope.submission_id.to_string());
-    let accepted = match check_code(&state.db, &envelope.code, None).await? {
+    let accepted = match check_code(&state.db, &envelope.code, Expected::ANY).await? {
         Ok(accepted) => accepted,
         Err(CodeRefusal::Used) if responses::submission_exists(&state.db, &hash).await? => {
             // A retry of a submission that was stored: same answer as the first time.
@@ -90,7 +90,7 @@ pub async fn submit_draft(
     code_hash: &str,
     draft: &crate::domain::survey::Draft,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
-    let accepted = match check_code_hash(&state.db, code_hash, None).await? {
+    let accepted = match check_code_hash(&state.db, code_hash, Expected::ANY).await? {
         Ok(accepted) => accepted,
         Err(refusal) => return Err(SubmitError::Code(refusal)),
     };
@@ -169,8 +169,10 @@ async fn store_checked(
             .filter(|t| !t.trim().is_empty()),
     };
     let outcome = responses::submit(&state.db, &accepted.code_hash, &new).await?;
-    if outcome == SubmitOutcome::CodeNotUnused {
-        return Err(SubmitError::Code(CodeRefusal::Used));
+    match outcome {
+        SubmitOutcome::CodeNotUnused => return Err(SubmitError::Code(CodeRefusal::Used)),
+        SubmitOutcome::Created => state.mixer.nudge(),
+        SubmitOutcome::AlreadyStored => {}
     }
     Ok((
         outcome,

@@ -4,7 +4,7 @@
 use tracing_subscriber::EnvFilter;
 
 pub fn init() {
-    let filter = EnvFilter::try_from_env("VEILIG_LOG")
+    let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
     // A second call (as in tests) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()

@@ -228,51 +228,10 @@ fn export_prints_a_suppressed_breakdown_and_token_create_prints_a_token_once() {
     let sandbox = Sandbox::new();
     let demo = sandbox.veilig(&["demo", "--responses", "300"], None);
     assert!(demo.status.success(), "{}", stderr(&demo));
-    let csv = sandbox.veilig(
-        &[
-            "export",
-            "--wave",
-            "2021",
-            "--by",
-            "setting_type",
-            "--format",
-            "csv",
-        ],
-        None,
-    );
-    assert!(csv.status.success(), "{}", stderr(&csv));
-    let text = stdout(&csv);
-    let mut lines = text.lines();
-    assert!(lines
-        .next()
-        .unwrap()
-        .starts_with("breakdown,value,label,n,share_safe"));
-    let total: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(total[1], "total");
-    assert!(total[3].parse::<u64>().unwrap() > 250);
-    let json = sandbox.veilig(
-        &[
-            "export",
-            "--wave",
-            "2021",
-            "--by",
-            "organisation",
-            "--format",
-            "json",
-        ],
-        None,
-    );
-    let rows: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
-    assert!(
-        rows.as_array().unwrap().iter().any(|r| r["n"].is_null()),
-        "small organisations are hidden"
-    );
-    let open = sandbox.veilig(&["export", "--wave", "2023"], None);
-    assert!(!open.status.success());
-    assert!(stderr(&open).contains("shown once the wave is published"));
-    let low_k = sandbox.veilig(&["export", "--wave", "2021", "--k", "3"], None);
-    assert!(!low_k.status.success(), "k below 5 is refused");
-
+    // Exports are made as a named researcher; the audit log says who.
+    let nobody = sandbox.veilig(&["export", "--wave", "2021", "--as", "x@example.nl"], None);
+    assert!(!nobody.status.success());
+    assert!(stderr(&nobody).contains("not an active researcher account"));
     let user = sandbox.veilig(
         &[
             "user",
@@ -285,6 +244,96 @@ fn export_prints_a_suppressed_breakdown_and_token_create_prints_a_token_once() {
         Some("a long enough password\n"),
     );
     assert!(user.status.success());
+    let export = |args: &[&str]| {
+        let mut all = vec!["export", "--as", "r@example.nl"];
+        all.extend_from_slice(args);
+        sandbox.veilig(&all, None)
+    };
+    let csv = export(&["--wave", "2021", "--by", "setting_type", "--format", "csv"]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    assert!(
+        text.starts_with("# View: wave 2021, by setting_type"),
+        "the methods note first"
+    );
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("breakdown,value,label,n,share_safe_n,share_safe"));
+    let total: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(total[1], "total");
+    assert!(total[3].parse::<u64>().unwrap() > 250);
+    let json = export(&["--wave", "2021", "--by", "organisation", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let groups = doc["tables"]["groups"].as_array().unwrap();
+    assert!(
+        groups.iter().any(|r| r["n"].is_null()),
+        "small organisations are hidden"
+    );
+    assert!(doc["methods"]["k"].as_str().unwrap().starts_with("10 "));
+    let sps_file = sandbox.dir.join("compare.sps");
+    let sps = export(&[
+        "--wave",
+        "2021",
+        "--view",
+        "compare",
+        "--to",
+        "2021",
+        "--format",
+        "sps",
+        "--output",
+        sps_file.to_str().unwrap(),
+    ]);
+    assert!(sps.status.success(), "{}", stderr(&sps));
+    let syntax = std::fs::read_to_string(&sps_file).unwrap();
+    veilig::export::spss_check::check(&syntax).unwrap();
+    let xlsx_file = sandbox.dir.join("change.xlsx");
+    let xlsx = export(&[
+        "--wave",
+        "2021",
+        "--view",
+        "change",
+        "--to",
+        "2021",
+        "--format",
+        "xlsx",
+        "--output",
+        xlsx_file.to_str().unwrap(),
+    ]);
+    assert!(xlsx.status.success(), "{}", stderr(&xlsx));
+    assert!(
+        std::fs::read(&xlsx_file).unwrap().starts_with(b"PK"),
+        "an XLSX file is a zip"
+    );
+    let missing = export(&["--wave", "2021", "--view", "compare"]);
+    assert!(stderr(&missing).contains("--to LABEL"));
+    let open = export(&["--wave", "2023"]);
+    assert!(!open.status.success());
+    assert!(stderr(&open).contains("shown once the wave is published"));
+    let low_k = export(&["--wave", "2021", "--k", "3"]);
+    assert!(
+        !low_k.status.success(),
+        "k below the configured k is refused"
+    );
+    assert!(stderr(&low_k).contains("below the configured k 10"));
+    let stricter = export(&["--wave", "2021", "--k", "20"]);
+    assert!(stricter.status.success(), "{}", stderr(&stricter));
+    assert!(stdout(&stricter).contains("# k: 20"));
+    let docx = export(&["--wave", "2021", "--format", "docx"]);
+    assert!(stderr(&docx).contains("not an export format"));
+    let url = format!("sqlite://{}", sandbox.dir.join("veilig.db").display());
+    let audit = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = veilig::db::connect(&url).await.unwrap();
+        veilig::store::staff::recent_audit(&db, 20).await.unwrap()
+    });
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "results.export" && e.detail.contains("by organisation, json"))
+        .expect("the export is in the audit log");
+    assert_eq!(entry.actor.as_deref(), Some("r@example.nl"));
+    assert!(entry.detail.contains("command line, OS user"));
+
     let token = sandbox.veilig(
         &["token", "create", "--email", "r@example.nl", "--name", "R"],
         None,

@@ -1,15 +1,12 @@
 //! Wave comparison and the OpenAPI document.
 
 use serde_json::Value;
-use veilig::domain::wave::WaveState;
 use veilig_tests::on_both_databases;
 
 on_both_databases! {
     async fn the_comparison_2021_to_2023_shows_each_setting_type_with_an_interval(app) {
         app.with_demo_data().await;
-        let wave = veilig::store::waves::find_by_label(&app.db, "2023").await.unwrap().unwrap();
-        veilig::store::waves::advance(&app.db, wave.id, WaveState::Closed).await.unwrap();
-        veilig::store::waves::advance(&app.db, wave.id, WaveState::Published).await.unwrap();
+        app.publish("2023").await;
         let token = {
             app.add_staff("r@example.nl", "researcher", None).await;
             let user = veilig::store::staff::find_user_by_email(&app.db, &veilig::domain::staff::Email::parse("r@example.nl").unwrap()).await.unwrap().unwrap();
@@ -30,6 +27,19 @@ on_both_databases! {
         let from = total["from_share_safe"].as_f64().unwrap();
         let to = total["to_share_safe"].as_f64().unwrap();
         assert!((to - from - d).abs() < 0.001);
+        // Each wave's share with its interval and denominator; per comparable question too.
+        assert!(total["from_share_safe_low"].as_f64().unwrap() < from && from < total["from_share_safe_high"].as_f64().unwrap());
+        assert!(total["to_share_safe_low"].as_f64().unwrap() < to && to < total["to_share_safe_high"].as_f64().unwrap());
+        assert!(total["from_n"].as_u64().unwrap() <= total["from_children"].as_u64().unwrap());
+        let items = total["items"].as_array().unwrap();
+        assert_eq!(items.len(), body["comparable"]["items"].as_array().unwrap().len());
+        let home = items.iter().find(|i| i["measure"] == "feel_safe.home").unwrap();
+        assert_eq!(home["difference"], total["difference"], "the headline question is one of them");
+        assert!(body["comparable"]["headline"].as_bool().unwrap());
+        let csv = app.client.get(app.url("/api/v1/compare?from=2021&to=2023&by=setting_type&format=csv&part=items")).bearer_auth(&token).send().await.unwrap().text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        assert!(reader.headers().unwrap().iter().any(|h| h == "difference_low"));
+        assert_eq!(reader.records().count(), 7 * items.len());
         for row in rows {
             // Either both waves show the group and a difference is given, or nothing is.
             assert_eq!(row["difference"].is_null(), row["from_share_safe"].is_null() || row["to_share_safe"].is_null());
@@ -44,7 +54,7 @@ on_both_databases! {
         assert_eq!(response.status(), 200);
         let doc: Value = response.json().await.unwrap();
         assert_eq!(doc["openapi"], "3.0.3");
-        for path in ["/waves/{wave}/instrument", "/responses", "/waves/{wave}/results", "/compare"] {
+        for path in ["/waves/{wave}/instrument", "/codes/check", "/responses", "/waves/{wave}/results", "/compare", "/change"] {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }
     }

@@ -21,7 +21,7 @@ on_both_databases! {
     async fn every_migration_goes_down_and_up_again(app) {
         let all = table_names(&app).await;
         for table in ["access_code", "answer", "api_token", "audit_log", "incident_count", "instrument", "location",
-                      "open_answer", "open_answer_tag", "organisation", "region", "response", "staff_session",
+                      "open_answer", "open_answer_tag", "open_answer_theme", "organisation", "region", "response", "staff_session",
                       "staff_user", "wave"] {
             assert!(all.contains(&table.to_string()), "{table} missing from {all:?}");
         }

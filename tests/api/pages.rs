@@ -83,6 +83,19 @@ mod security_headers {
             }
         }
 
+        async fn behind_tls_answers_carry_hsts_and_cookies_are_secure_and_host_bound(app) {
+            // `app` serves plain HTTP: no HSTS (checked above). The same server behind TLS:
+            let tls = veilig_tests::spawn_app_with(app.backend, |s| {
+                s.behind_tls = true;
+                s.secure_cookies = true;
+            })
+            .await;
+            let response = tls.get("/staff/login").await;
+            assert_eq!(response.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+            let cookie = response.headers()["set-cookie"].to_str().unwrap();
+            assert!(cookie.starts_with("__Host-veilig_login=") && cookie.contains("; Secure") && cookie.contains("Path=/;"), "{cookie}");
+        }
+
         async fn the_start_page_takes_the_code_from_a_card_link(app) {
             let html = app.get("/?code=K7M-4Q9-TXA").await.text().await.unwrap();
             assert!(html.contains("value=\"K7M-4Q9-TXA\""), "{html}");

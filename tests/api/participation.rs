@@ -53,7 +53,7 @@ on_both_databases! {
         let html = refused.text().await.unwrap();
         assert!(html.contains("row 3, setting_type"));
         assert!(html.contains("row 3, children_placed"));
-        assert!(veilig::store::organisations::list_locations(&app.db, None).await.unwrap().is_empty(), "nothing half-imported");
+        assert!(veilig::store::organisations::list_locations(&app.db, veilig::domain::staff::Scope::National).await.unwrap().is_empty(), "nothing half-imported");
 
         let file = reqwest::multipart::Form::new()
             .text("csrf", researcher.csrf.clone())
@@ -73,12 +73,12 @@ on_both_databases! {
             .text("setting_type", "gezinshuis").text("children_placed", "5");
         let added = researcher.client.post(researcher.url("/staff/organisations/location")).multipart(one).send().await.unwrap();
         assert_eq!(added.status(), 200);
-        assert_eq!(veilig::store::organisations::list_locations(&app.db, None).await.unwrap().len(), 4);
+        assert_eq!(veilig::store::organisations::list_locations(&app.db, veilig::domain::staff::Scope::National).await.unwrap().len(), 4);
     }
 
     async fn an_institution_prints_code_cards_for_its_own_locations_only(app) {
         let locations = app.with_register().await;
-        app.wave("2023", WaveState::Open).await;
+        let wave = app.wave("2023", WaveState::Open).await;
         let linde = app.organisation_id("De Linde").await;
         let institution = app.staff("i@linde.nl", "institution_admin", Some(linde)).await;
         let form_page = institution.get("/staff/codes").await.text().await.unwrap();
@@ -94,14 +94,24 @@ on_both_databases! {
         assert_eq!(cards.len(), 4);
         assert_eq!(html.matches("<svg").count(), 4, "one QR code per card");
         assert!(html.contains("?code="));
+        assert_eq!(html.matches("&amp;wave=2023").count(), 4, "each card's address carries the wave");
+        let in_2023 = veilig::participation::Expected { wave: Some("2023"), location: None };
         for card in &cards {
-            let check = veilig::participation::check_code(&app.db, card, Some("2023")).await.unwrap();
+            let check = veilig::participation::check_code(&app.db, card, in_2023).await.unwrap();
             assert!(check.is_ok(), "{card} works");
         }
 
         let team = locations["Team 1"].to_string();
+        // Another organisation's location is refused exactly like one that does not exist.
         let other = institution.post("/staff/codes", &[("wave", "2023"), ("location", &team), ("kind", "anonymous"), ("count", "4")]).await;
-        assert_eq!(other.status(), 403);
+        assert_eq!(other.status(), 422);
+        let other = other.text().await.unwrap();
+        let unknown = institution.post("/staff/codes", &[("wave", "2023"), ("location", "999999"), ("kind", "anonymous"), ("count", "4")]).await;
+        assert_eq!(unknown.status(), 422);
+        assert!(other.contains("no such location among yours"));
+        assert!(unknown.text().await.unwrap().contains("no such location among yours"));
+        let team_codes = veilig::participation::response_per_location(&app.db, veilig::domain::staff::Scope::National, wave).await.unwrap();
+        assert!(team_codes.iter().filter(|(l, _)| l.name == "Team 1").all(|(_, c)| c.issued == 0), "no code was made for Team 1");
         let too_many = institution.post("/staff/codes", &[("wave", "2023"), ("location", &eik), ("kind", "anonymous"), ("count", "100000")]).await;
         assert_eq!(too_many.status(), 422);
 
@@ -125,7 +135,7 @@ on_both_databases! {
             let cards = cards_in(&html);
             assert_eq!(cards.len(), 2);
             let code = veilig::domain::access_code::AccessCode::parse(&cards[0]).unwrap();
-            let stored = veilig::store::codes::find(&app.db, &code).await.unwrap().unwrap();
+            let stored = veilig::store::codes::find(&app.db, veilig::domain::staff::Scope::National, &code).await.unwrap().unwrap();
             pseudonyms.push(stored.pseudonym.unwrap().as_str().to_string());
         }
         assert_eq!(pseudonyms[0], pseudonyms[1]);

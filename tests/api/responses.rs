@@ -5,7 +5,9 @@ use serde_json::{json, Value};
 use veilig::domain::wave::WaveState;
 use veilig_tests::{on_both_databases, submission, TestApp};
 
+/// Rows in `table` once everything held has been mixed in.
 async fn count(app: &TestApp, table: &str) -> i64 {
+    app.mix_responses().await;
     let sql = format!("SELECT COUNT(*) AS n FROM {table}");
     let row = app
         .db
@@ -41,6 +43,7 @@ on_both_databases! {
     async fn the_open_answer_is_stored_without_names_or_phone_numbers(app) {
         let codes = setup(&app).await;
         app.post_json("/api/v1/responses", &submission(&codes[0])).await;
+        app.mix_responses().await;
         let row = app.db.query_one_raw(Statement::from_string(app.db.get_database_backend(),
             "SELECT text FROM open_answer")).await.unwrap().unwrap();
         let text: String = row.try_get("", "text").unwrap();
@@ -86,7 +89,7 @@ on_both_databases! {
         assert_eq!(malformed.status(), 422);
         assert_eq!(malformed.json::<Value>().await.unwrap()["error"], "format");
         let code = veilig::domain::access_code::AccessCode::parse(&codes[1]).unwrap();
-        veilig::store::codes::transition(&app.db, &code, veilig::domain::access_code::CodeState::Unused, veilig::domain::access_code::CodeState::Revoked).await.unwrap();
+        veilig::store::codes::transition(&app.db, veilig::domain::staff::Scope::National, &code, veilig::domain::access_code::CodeState::Unused, veilig::domain::access_code::CodeState::Revoked).await.unwrap();
         let revoked = app.post_json("/api/v1/responses", &submission(&codes[1])).await;
         assert_eq!(revoked.status(), 409);
         assert_eq!(revoked.json::<Value>().await.unwrap()["error"], "revoked");

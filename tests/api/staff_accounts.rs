@@ -16,14 +16,11 @@ on_both_databases! {
 
     async fn the_session_cookie_is_http_only_and_same_site_strict(app) {
         app.add_staff("a@example.nl", "admin", None).await;
-        let response = app
-            .client
-            .post(app.url("/staff/login"))
-            .form(&[("email", "a@example.nl"), ("password", TEST_PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+        let response = app.browser().submit_login("a@example.nl", TEST_PASSWORD).await;
+        let cookie = response.headers().get_all("set-cookie").iter()
+            .map(|c| c.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("veilig_session="))
+            .expect("a session cookie");
         assert!(cookie.starts_with("veilig_session="));
         assert!(cookie.contains("HttpOnly"));
         assert!(cookie.contains("SameSite=Strict"));
@@ -42,9 +39,7 @@ on_both_databases! {
     async fn a_wrong_password_or_unknown_address_gets_the_same_calm_answer(app) {
         app.add_staff("a@example.nl", "admin", None).await;
         for (email, password) in [("a@example.nl", "wrong password here"), ("nobody@example.nl", TEST_PASSWORD), ("", "")] {
-            let response = app.client.post(app.url("/staff/login"))
-                .form(&[("email", email), ("password", password)])
-                .send().await.unwrap();
+            let response = app.browser().submit_login(email, password).await;
             assert_eq!(response.status(), 303);
             assert_eq!(response.headers()["location"], "/staff/login?error=invalid");
             assert!(response.headers().get("set-cookie").is_none());
@@ -56,18 +51,48 @@ on_both_databases! {
     async fn sign_in_is_rate_limited_per_account(app) {
         app.add_staff("a@example.nl", "admin", None).await;
         for _ in 0..5 {
-            let r = app.client.post(app.url("/staff/login"))
-                .form(&[("email", "a@example.nl"), ("password", "wrong password here")])
-                .send().await.unwrap();
+            let r = app.browser().submit_login("a@example.nl", "wrong password here").await;
             assert_eq!(r.headers()["location"], "/staff/login?error=invalid");
         }
         // Now even the right password is refused until the window is over.
-        let r = app.client.post(app.url("/staff/login"))
-            .form(&[("email", "a@example.nl"), ("password", TEST_PASSWORD)])
-            .send().await.unwrap();
+        let r = app.browser().submit_login("a@example.nl", TEST_PASSWORD).await;
         assert_eq!(r.headers()["location"], "/staff/login?error=limited");
         let page = app.get("/staff/login?error=limited&lang=en").await.text().await.unwrap();
         assert!(page.contains("Too many attempts"));
+    }
+
+    async fn a_sign_in_without_the_forms_token_is_refused_even_with_the_right_password(app) {
+        app.add_staff("a@example.nl", "admin", None).await;
+        // Another site's form: no cookie, no token. Then a stolen token without its cookie,
+        // and the browser's own cookie with a made-up token.
+        let foreign = app.client.post(app.url("/staff/login"))
+            .form(&[("email", "a@example.nl"), ("password", TEST_PASSWORD)])
+            .send().await.unwrap();
+        let browser = app.browser();
+        let page = browser.get("/staff/login").await;
+        assert_eq!(page.headers()["cache-control"], "no-store");
+        let cookie = page.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cookie.starts_with("veilig_login=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        let token = veilig_tests::csrf_in(&page.text().await.unwrap()).unwrap();
+        let stolen = app.client.post(app.url("/staff/login"))
+            .form(&[("csrf", token.as_str()), ("email", "a@example.nl"), ("password", TEST_PASSWORD)])
+            .send().await.unwrap();
+        let made_up = browser.client.post(app.url("/staff/login"))
+            .form(&[("csrf", "made-up"), ("email", "a@example.nl"), ("password", TEST_PASSWORD)])
+            .send().await.unwrap();
+        for refused in [foreign, stolen, made_up] {
+            assert_eq!(refused.status(), 303);
+            assert_eq!(refused.headers()["location"], "/staff/login?error=expired");
+            assert!(refused.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("veilig_session")));
+        }
+        let page = app.get("/staff/login?error=expired&lang=en").await.text().await.unwrap();
+        assert!(page.contains("The sign-in form had expired"));
+        // The same browser with its own form's token signs in, and the form's cookie is cleared.
+        let ok = browser.client.post(app.url("/staff/login"))
+            .form(&[("csrf", token.as_str()), ("email", "a@example.nl"), ("password", TEST_PASSWORD)])
+            .send().await.unwrap();
+        assert_eq!(ok.headers()["location"], "/staff");
+        assert!(ok.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("veilig_login=;")));
     }
 
     async fn staff_pages_without_a_session_send_you_to_sign_in(app) {
@@ -121,9 +146,7 @@ on_both_databases! {
 
         // First sign-in with the temporary password leads to the forced change.
         let newcomer = app.browser();
-        let r = newcomer.client.post(app.url("/staff/login"))
-            .form(&[("email", "nieuw@example.nl"), ("password", temporary.as_str())])
-            .send().await.unwrap();
+        let r = newcomer.submit_login("nieuw@example.nl", &temporary).await;
         assert_eq!(r.headers()["location"], "/staff/password");
         let home = newcomer.get("/staff").await;
         assert_eq!(home.status(), 303);
@@ -151,9 +174,7 @@ on_both_databases! {
         assert_eq!(reset.status(), 200);
         assert!(reset.text().await.unwrap().contains("Temporary password (shown only now)"));
         assert_eq!(researcher.get("/staff").await.status(), 303, "the old session ended");
-        let r = app.browser().client.post(app.url("/staff/login"))
-            .form(&[("email", "r@example.nl"), ("password", TEST_PASSWORD)])
-            .send().await.unwrap();
+        let r = app.browser().submit_login("r@example.nl", TEST_PASSWORD).await;
         assert_eq!(r.headers()["location"], "/staff/login?error=invalid", "the old password no longer works");
         assert_eq!(admin.post("/staff/users/99999/reset", &[]).await.status(), 404);
     }
@@ -164,9 +185,7 @@ on_both_databases! {
         let researcher = app.sign_in("r@example.nl", TEST_PASSWORD).await;
         assert_eq!(admin.post(&format!("/staff/users/{id}/deactivate"), &[]).await.status(), 200);
         assert_eq!(researcher.get("/staff").await.status(), 303);
-        let r = app.browser().client.post(app.url("/staff/login"))
-            .form(&[("email", "r@example.nl"), ("password", TEST_PASSWORD)])
-            .send().await.unwrap();
+        let r = app.browser().submit_login("r@example.nl", TEST_PASSWORD).await;
         assert_eq!(r.headers()["location"], "/staff/login?error=invalid");
         let own = admin.post("/staff/users/1/deactivate", &[]).await;
         assert_eq!(own.status(), 422, "an administrator cannot lock themselves out");

@@ -42,7 +42,9 @@ fn item_on(page: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The first value `sql` selects, once everything held has been mixed in.
 async fn count(app: &TestApp, sql: &str) -> String {
+    app.mix_responses().await;
     app.strings(sql, &["n"]).await[0][0].clone()
 }
 
@@ -55,13 +57,17 @@ on_both_databases! {
         let cookie = started.headers()["set-cookie"].to_str().unwrap().to_string();
         assert!(cookie.contains("Path=/survey") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
 
-        let intro = child.get("/survey").await;
-        assert_eq!(intro.headers()["cache-control"], "no-store");
-        let intro = intro.text().await.unwrap();
-        assert!(intro.contains("Fijn dat je meedoet!"));
-        assert!(intro.contains("href=\"/exit\""), "quick exit on every screen");
-        assert!(intro.contains("/survey/help"), "help on every screen");
+        let language = child.get("/survey").await;
+        assert_eq!(language.headers()["cache-control"], "no-store");
+        let language = language.text().await.unwrap();
+        assert!(language.contains("In welke taal wil je de vragen lezen?"), "the language comes first");
+        assert!(language.contains("href=\"/exit\""), "quick exit on every screen");
+        assert!(language.contains("/survey/help"), "help on every screen");
+        assert!(language.contains("value=\"nl\" checked"), "the start page's language is chosen");
+        assert!(!language.contains("x-rtl"), "the test locale only when asked for");
 
+        let intro = step(&child, &[("go", "next"), ("language", "nl")]).await;
+        assert!(intro.contains("Fijn dat je meedoet!"));
         let about = step(&child, &[("go", "next")]).await;
         assert!(about.contains("Hoe oud ben je?"));
         let first = step(&child, &[("go", "next"), ("age_band", "12-14"), ("gender", "dont_know")]).await;
@@ -115,23 +121,89 @@ on_both_databases! {
         assert!(page.contains("role=\"alert\""));
     }
 
-    async fn a_half_finished_survey_is_resumed_with_the_same_code_on_another_tablet(app) {
+    async fn a_half_finished_survey_is_picked_up_with_the_code_but_shows_no_earlier_answer(app) {
         let codes = setup(&app, "Groep Eik", 1).await;
         let (first_tablet, _) = start(&app, &codes[0]).await;
+        step(&first_tablet, &[("go", "next"), ("language", "en")]).await;
         step(&first_tablet, &[("go", "next")]).await;
-        let item = step(&first_tablet, &[("go", "next")]).await;
+        let item = step(&first_tablet, &[("go", "next"), ("age_band", "15-17"), ("gender", "boy")]).await;
+        assert_eq!(item_on(&item).as_deref(), Some("safe_home"));
         step(&first_tablet, &[("go", "next"), ("answer", "5")]).await;
+        let own = step(&first_tablet, &[("go", "back")]).await;
+        assert!(own.contains("value=\"5\" checked"), "the child's own session shows its answers");
+        step(&first_tablet, &[("go", "next")]).await;
+
+        // Whoever holds the code (the child, or someone with the institution's list) goes on
+        // where the child was, and sees that answers are kept, not what they were.
         let (second_tablet, resumed) = start(&app, &codes[0]).await;
         assert_eq!(resumed.status(), 303);
-        let back = step(&second_tablet, &[("go", "back")]).await;
-        assert_eq!(item_on(&back), item_on(&item));
-        assert!(back.contains("value=\"5\" checked"));
+        let here = second_tablet.get("/survey").await.text().await.unwrap();
+        assert_eq!(item_on(&here).as_deref(), Some("safe_own_room"));
+        assert!(here.contains("Welcome back!"), "said kindly, in the child's language");
+        let earlier = step(&second_tablet, &[("go", "back")]).await;
+        assert_eq!(item_on(&earlier).as_deref(), Some("safe_home"));
+        assert!(!earlier.contains("checked"), "the earlier answer is not shown");
+        assert!(earlier.contains("<p class=\"concealed-note\">You already answered"));
+        assert!(!earlier.contains("Welcome back!"), "said once");
+        let about = step(&second_tablet, &[("go", "back")]).await;
+        assert!(about.contains("First, something about you") && !about.contains("checked"));
+        // A new answer is the child's own again; the other stays kept and hidden.
+        step(&second_tablet, &[("go", "next"), ("gender", "girl")]).await;
+        let about = step(&second_tablet, &[("go", "back")]).await;
+        assert!(about.contains("value=\"girl\" checked"));
+        assert!(!about.contains("value=\"15-17\" checked"));
         assert_eq!(first_tablet.get("/survey").await.status(), 404, "the first tablet lost the survey");
+
+        let mut page = about;
+        while !page.contains("/survey/send") {
+            page = step(&second_tablet, &[("go", "next")]).await;
+        }
+        let sent = second_tablet.client.post(second_tablet.url("/survey/send")).form(&[("go", "next")]).send().await.unwrap();
+        assert_eq!(sent.headers()["location"], "/survey/thanks?lang=en");
+        assert_eq!(count(&app, "SELECT age_band AS n FROM response").await, "15-17", "kept though hidden");
+        assert_eq!(count(&app, "SELECT gender AS n FROM response").await, "girl");
+        assert_eq!(count(&app, "SELECT CAST(value AS TEXT) AS n FROM answer WHERE item_key = 'safe_home'").await, "5");
+    }
+
+    async fn a_qr_link_of_another_wave_refuses_the_code(app) {
+        let codes = setup(&app, "Groep Eik", 1).await;
+        app.wave("2025", WaveState::Open).await;
+        let child = app.browser();
+        let refused = child.client.post(app.url("/survey/start"))
+            .form(&[("code", codes[0].as_str()), ("lang", "en"), ("wave", "2025")])
+            .send().await.unwrap();
+        assert_eq!(refused.headers()["location"], "/?error=wrong_wave&lang=en&wave=2025");
+        let taken = child.client.post(app.url("/survey/start"))
+            .form(&[("code", codes[0].as_str()), ("lang", "en"), ("wave", "2023")])
+            .send().await.unwrap();
+        assert_eq!(taken.headers()["location"], "/survey");
+        let card = app.get("/?error=wrong_wave&lang=en&wave=2025").await.text().await.unwrap();
+        assert!(card.contains("name=\"wave\" value=\"2025\""), "the start page keeps the link's wave");
+    }
+
+    async fn the_quick_exit_lets_go_of_the_survey_and_the_code_picks_it_up_again(app) {
+        let codes = setup(&app, "Groep Eik", 1).await;
+        let (child, _) = start(&app, &codes[0]).await;
+        step(&child, &[("go", "next")]).await;
+        let exit = child.get("/exit").await;
+        let cookie = exit.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cookie.starts_with("veilig_survey=;") && cookie.contains("Max-Age=0"), "{cookie}");
+        assert!(!exit.text().await.unwrap().contains("<script"), "nothing of the survey on it");
+        // Even a copy of the old cookie no longer opens the survey.
+        assert_eq!(child.get("/survey").await.status(), 404);
+        let (again, _) = start(&app, &codes[0]).await;
+        let page = again.get("/survey").await.text().await.unwrap();
+        assert!(page.contains("Fijn dat je meedoet!"), "on where the child was");
+        let reset = again.get("/survey/reset").await;
+        assert_eq!(reset.status(), 303);
+        assert_eq!(reset.headers()["location"], "/");
+        assert_eq!(again.get("/survey").await.status(), 404);
     }
 
     async fn an_answer_about_being_hurt_brings_up_help_gently(app) {
         let codes = setup(&app, "Groep Eik", 1).await;
         let (child, _) = start(&app, &codes[0]).await;
+        step(&child, &[("go", "next")]).await;
         step(&child, &[("go", "next")]).await;
         let mut page = step(&child, &[("go", "next")]).await;
         let instrument = app.instruments().default_instrument();
@@ -157,6 +229,7 @@ on_both_databases! {
         let codes = setup(&app, "De Bunker", 1).await;
         let (child, _) = start(&app, &codes[0]).await;
         step(&child, &[("go", "next")]).await;
+        step(&child, &[("go", "next")]).await;
         let mut page = step(&child, &[("go", "next")]).await;
         let mut guard = 0;
         while item_on(&page).as_deref() != Some("secluded") {
@@ -179,7 +252,8 @@ on_both_databases! {
         assert!(!exit.contains("Veilig") && !exit.contains("survey") && !exit.contains("vragen"));
         let help = app.get("/survey/help?lang=en").await.text().await.unwrap();
         assert!(help.contains("Kindertelefoon") && help.contains("112") && help.contains("Veilig Thuis"));
-        assert!(help.contains("lang=\"en\""));
+        assert!(help.contains("lang=\"en\" dir=\"ltr\""));
+        assert!(help.contains("href=\"/?lang=en\""), "back to the start without a survey");
     }
 
     async fn without_a_survey_cookie_the_child_is_asked_for_the_code_again(app) {

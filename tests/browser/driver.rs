@@ -11,8 +11,49 @@ pub struct Browser {
     _driver: Guard,
 }
 
-/// A tablet in portrait: the device children mostly answer on.
+/// A 10-inch tablet upright: the device children mostly answer on.
 pub const TABLET: (u32, u32) = (800, 1280);
+/// The same tablet lying down.
+pub const TABLET_LANDSCAPE: (u32, u32) = (1280, 800);
+
+/// A Chrome DevTools command, sent through ChromeDriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Stands in for the browser's speech synthesis before any script runs: a Dutch and an English
+/// voice, and every text spoken kept in `window.__spoken`, so read-aloud can be tested on a
+/// machine without voices.
+const SPEECH_STUB: &str = r#"
+(function () {
+  window.__spoken = [];
+  var voices = [{ lang: "nl-NL", name: "Test NL" }, { lang: "en-GB", name: "Test EN" }];
+  var synth = {
+    getVoices: function () { return voices; },
+    speak: function (u) { window.__spoken.push({ text: u.text, lang: u.lang }); },
+    cancel: function () {},
+    addEventListener: function () {}
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();
+"#;
 
 impl Browser {
     pub async fn start(javascript: bool) -> Browser {
@@ -88,6 +129,71 @@ impl Browser {
             }
         }
         panic!("could not start Chromium through ChromeDriver: {last_error:?}");
+    }
+
+    /// Sends a Chrome DevTools command to the page.
+    pub async fn cdp(&self, method: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp(json!({ "cmd": method, "params": params })))
+            .await
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// The viewport of a tablet (or phone) of this size, in CSS pixels.
+    pub async fn viewport(&self, (width, height): (u32, u32)) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+        )
+        .await;
+    }
+
+    /// Replaces speech synthesis on every page loaded from now on (see `SPEECH_STUB`).
+    pub async fn stub_speech(&self) {
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": SPEECH_STUB }),
+        )
+        .await;
+    }
+
+    /// Tells the page it is offline (or online again): `navigator.onLine`, and the `online`
+    /// event when it ends. Pair it with pulling a `Cable`, which makes requests really fail.
+    pub async fn set_offline(&self, offline: bool) {
+        let conditions = json!({
+            "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
+        });
+        self.cdp("Network.emulateNetworkConditions", conditions)
+            .await;
+    }
+
+    /// Runs a script and returns its value.
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("the script runs: {e}\n{script}"))
+    }
+
+    /// Whether the page fits the viewport: nothing to scroll, either way.
+    pub async fn fits_without_scrolling(&self) -> (bool, Value) {
+        let sizes = self
+            .eval(
+                "const e = document.scrollingElement;                  return [e.scrollWidth, e.scrollHeight, innerWidth, innerHeight];",
+            )
+            .await;
+        let n = |i: usize| sizes[i].as_i64().unwrap_or(i64::MAX);
+        (n(0) <= n(2) && n(1) <= n(3), sizes)
+    }
+
+    /// Buttons, links and answer buttons that are shown but smaller than 48 by 48 pixels.
+    pub async fn small_targets(&self) -> Vec<String> {
+        let found = self
+            .eval(
+                "return [...document.querySelectorAll('main a, header a, button, label.choice, textarea, input[type=text]')]                   .filter(e => e.getClientRects().length > 0 && !e.closest('[hidden]'))                   .filter(e => { const r = e.getBoundingClientRect(); return r.width < 48 || r.height < 48; })                   .map(e => e.outerHTML.slice(0, 80));",
+            )
+            .await;
+        serde_json::from_value(found).unwrap_or_default()
     }
 
     /// Waits until the WASM app has hydrated the page (a marker only the browser side sets).
@@ -168,6 +274,12 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("no new page after clicking {css}");
+    }
+
+    /// Renders the page as for printing (`print` media), or back on screen.
+    pub async fn emulate_media(&self, media: &str) {
+        self.cdp("Emulation.setEmulatedMedia", json!({ "media": media }))
+            .await;
     }
 
     pub async fn text_of(&self, css: &str) -> String {

@@ -2,7 +2,16 @@
 //! They wait for hydration before interacting, run axe-core on every page a child sees, and
 //! write screenshots to target/screenshots (not committed) for a person to look at.
 
+mod cable;
+mod child;
 mod driver;
+mod institutions;
+mod kiosk;
+mod offline;
+mod page_weight;
+mod parity;
 mod participation;
+mod plain;
+mod rtl;
 mod start_page;
 mod survey;

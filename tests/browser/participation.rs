@@ -6,7 +6,7 @@ use fantoccini::Locator;
 use veilig::domain::wave::WaveState;
 use veilig_tests::{spawn_app, submission, Db, TEST_PASSWORD, TEST_REGISTER};
 
-async fn sign_in(browser: &Browser, app: &veilig_tests::TestApp, email: &str) {
+pub async fn sign_in(browser: &Browser, app: &veilig_tests::TestApp, email: &str) {
     let c = &browser.client;
     c.goto(&app.url("/staff/login?lang=en")).await.unwrap();
     c.find(Locator::Id("email"))
@@ -28,7 +28,7 @@ async fn sign_in(browser: &Browser, app: &veilig_tests::TestApp, email: &str) {
         .expect("signed in");
 }
 
-async fn sign_out(browser: &Browser) {
+pub async fn sign_out(browser: &Browser) {
     let c = &browser.client;
     browser
         .click_to_next_page("form[action='/staff/logout'] button")
@@ -39,13 +39,13 @@ async fn sign_out(browser: &Browser) {
         .expect("signed out");
 }
 
-async fn fill(browser: &Browser, id: &str, text: &str) {
+pub async fn fill(browser: &Browser, id: &str, text: &str) {
     let field = browser.client.find(Locator::Id(id)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn submit(browser: &Browser, form_action: &str) {
+pub async fn submit(browser: &Browser, form_action: &str) {
     browser
         .click_to_next_page(&format!(
             "form[action='{form_action}'] button[type='submit']"

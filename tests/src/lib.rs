@@ -115,16 +115,25 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(kind: Db) -> TestApp {
+    spawn_app_with(kind, |_| {}).await
+}
+
+/// A server with some settings changed (a short kiosk idle time, the test locale, a help file).
+pub async fn spawn_app_with(kind: Db, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::create(kind).await;
-    let settings = Settings {
+    let mut settings = Settings {
         addr: "127.0.0.1:0".parse().expect("a valid address"),
         database_url: database.url.clone(),
         pepper_file: None,
         site_dir: site_dir(),
         instruments_dir: None,
+        behind_tls: false,
         secure_cookies: false,
         k: veilig::domain::results::DEFAULT_K,
+        mix: Default::default(),
+        survey: Default::default(),
     };
+    adjust(&mut settings);
     // A known pepper, so tests can look for it where it must never be.
     let pepper_hex = format!(
         "{}{}",
@@ -177,6 +186,24 @@ impl TestApp {
 
     pub fn instruments(&self) -> InstrumentLibrary {
         InstrumentLibrary::builtin().expect("the default instrument is valid")
+    }
+
+    /// Moves every response the server holds into the results at once, as the mixer does
+    /// when a wave closes (it waits for a full batch on its own).
+    pub async fn mix_responses(&self) {
+        use veilig::store::mixing::{flush, Select};
+        while flush(
+            &self.db,
+            Select::Waiting {
+                batch: 1,
+                force: true,
+            },
+        )
+        .await
+        .expect("held responses are mixed")
+        .left
+            > 0
+        {}
     }
 
     /// Fills the database with the default demo data set.
@@ -259,13 +286,7 @@ impl TestApp {
     /// Signs in through the form and reads the CSRF token from the staff home page.
     pub async fn sign_in(&self, email: &str, password: &str) -> StaffClient {
         let mut staff = self.browser();
-        let response = staff
-            .client
-            .post(self.url("/staff/login"))
-            .form(&[("email", email), ("password", password)])
-            .send()
-            .await
-            .expect("the request is sent");
+        let response = staff.submit_login(email, password).await;
         assert_eq!(response.status(), 303);
         assert_eq!(
             response.headers()["location"],
@@ -294,6 +315,22 @@ pub fn csrf_in(html: &str) -> Option<String> {
 impl StaffClient {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// Opens the sign-in form (which sets its token cookie) and sends it, as a browser does.
+    pub async fn submit_login(&self, email: &str, password: &str) -> reqwest::Response {
+        let form = self.get("/staff/login").await.text().await.expect("a page");
+        let token = csrf_in(&form).expect("the sign-in form carries a token");
+        self.client
+            .post(self.url("/staff/login"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .expect("the request is sent")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -331,23 +368,29 @@ impl TestApp {
         veilig::store::organisations::import(&self.db, &rows)
             .await
             .expect("the register is imported");
-        veilig::store::organisations::list_locations(&self.db, None)
-            .await
-            .expect("locations")
-            .into_iter()
-            .map(|l| (l.name, l.id))
-            .collect()
+        veilig::store::organisations::list_locations(
+            &self.db,
+            veilig::domain::staff::Scope::National,
+        )
+        .await
+        .expect("locations")
+        .into_iter()
+        .map(|l| (l.name, l.id))
+        .collect()
     }
 
     /// The id of an organisation by name.
     pub async fn organisation_id(&self, name: &str) -> i32 {
-        veilig::store::organisations::list_organisations(&self.db)
-            .await
-            .expect("organisations")
-            .into_iter()
-            .find(|o| o.name == name)
-            .map(|o| o.id)
-            .expect("the organisation exists")
+        veilig::store::organisations::list_organisations(
+            &self.db,
+            veilig::domain::staff::Scope::National,
+        )
+        .await
+        .expect("organisations")
+        .into_iter()
+        .find(|o| o.name == name)
+        .map(|o| o.id)
+        .expect("the organisation exists")
     }
 
     /// A wave with the default instrument in `state` (moved along the lifecycle).
@@ -375,15 +418,38 @@ impl TestApp {
         wave.id
     }
 
+    /// Moves a wave on to published (closing it first when open).
+    pub async fn publish(&self, label: &str) {
+        use veilig::domain::wave::WaveState;
+        let wave = veilig::store::waves::find_by_label(&self.db, label)
+            .await
+            .expect("the wave is read")
+            .expect("the wave exists");
+        let mut current = wave.state;
+        while current != WaveState::Published {
+            let Some(next) = current.next() else { break };
+            veilig::store::waves::advance(&self.db, wave.id, next)
+                .await
+                .expect("the wave moves on");
+            current = next;
+        }
+    }
+
     /// `n` anonymous codes for a location, as printed on cards.
     pub async fn codes(&self, wave: &str, location: i32, n: usize) -> Vec<String> {
-        veilig::participation::generate_anonymous(&self.db, wave, location, n)
-            .await
-            .expect("codes are made")
-            .codes
-            .iter()
-            .map(|c| c.display_grouped())
-            .collect()
+        veilig::participation::generate_anonymous(
+            &self.db,
+            veilig::domain::staff::Scope::National,
+            wave,
+            location,
+            n,
+        )
+        .await
+        .expect("codes are made")
+        .codes
+        .iter()
+        .map(|c| c.display_grouped())
+        .collect()
     }
 
     /// Posts a JSON body to the API.

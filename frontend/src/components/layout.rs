@@ -1,25 +1,53 @@
-//! The frame of every page: a skip link, the header with the language switch, and the main area.
+//! The frame of every page: a skip link, the header with the language switch (and, on the
+//! child's pages, Help and the quick exit), and the main area.
 
-use crate::i18n::{use_lang, Lang};
+use crate::i18n::{use_lang, Lang, UiTexts};
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
+/// `title` picks the page's title from the texts of the language shown. On the server the
+/// document title is written after the page's body, when the page's own reactive values may be
+/// gone already: then the language the page was rendered in is used.
 #[component]
-pub fn Layout(#[prop(into)] title: Signal<String>, children: Children) -> impl IntoView {
+pub fn Layout(
+    title: fn(&UiTexts) -> &'static str,
+    /// A page children see: it gets Help and the quick exit, like every survey screen.
+    #[prop(optional)]
+    child: bool,
+    children: Children,
+) -> impl IntoView {
     let lang = use_lang();
+    let rendered_in = lang.get_untracked();
     let texts = move || lang.get().texts();
     // Effects run only in the browser: the marker tells tests (and styles) that the app is live.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    // The <head> is rendered from these closures after the page's own owner may be gone: then
+    // the language the page was rendered in is used.
+    let head_lang = move || lang.try_get().unwrap_or(rendered_in);
     view! {
-        <Html attr:lang=move || lang.get().code() attr:dir="ltr"/>
-        <Title text=move || format!("{} · Veilig", title.get())/>
+        <Html attr:lang=move || head_lang().html_lang() attr:dir=move || head_lang().dir()/>
+        <Title text=move || format!("{} · Veilig", title(head_lang().texts()))/>
         <a class="skip-link" href="#main">{move || texts().skip_to_content}</a>
         <header class="site-header">
             <span class="brand" aria-hidden="true">"Veilig"</span>
             <LanguageSwitch/>
+            {child.then(|| view! {
+                <div class="child-actions">
+                    <a class="help-button" href=move || format!("/survey/help?lang={}", lang.get().code())>
+                        {move || lang.get().survey().help}
+                    </a>
+                    // Shown by read-aloud.js only when the device has a voice for the language.
+                    <button type="button" class="read-button" hidden>
+                        {move || lang.get().survey().read_aloud}
+                    </button>
+                    <a class="exit-button" href="/exit" aria-label=move || lang.get().survey().quick_exit_label>
+                        {move || lang.get().survey().quick_exit}
+                    </a>
+                </div>
+            })}
         </header>
         <main id="main" tabindex="-1" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             {children()}
@@ -33,13 +61,22 @@ pub fn Layout(#[prop(into)] title: Signal<String>, children: Children) -> impl I
 fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
+    let query = use_query_map();
     view! {
         <nav class="language-switch" aria-label=move || lang.get().texts().language_switch>
             <ul>
-                {Lang::ALL
-                    .into_iter()
+                {Lang::everyday()
                     .map(|l| {
-                        let href = move || format!("{}?lang={}", location.pathname.get(), l.code());
+                        // The wave of a QR link is kept; the code never is (see start.rs).
+                        let href = move || {
+                            let wave = query
+                                .read()
+                                .get("wave")
+                                .filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                                .map(|w| format!("&wave={w}"))
+                                .unwrap_or_default();
+                            format!("{}?lang={}{wave}", location.pathname.get(), l.code())
+                        };
                         view! {
                             <li>
                                 <A

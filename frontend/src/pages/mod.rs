@@ -4,6 +4,6 @@ mod login;
 mod not_found;
 mod start;
 
-pub use login::LoginPage;
+pub use login::{LoginPage, LoginToken};
 pub use not_found::NotFoundPage;
 pub use start::{format_code_preview, StartPage};

@@ -14,9 +14,8 @@ pub fn NotFoundPage() -> impl IntoView {
             response.set_status(http::StatusCode::NOT_FOUND);
         }
     }
-    let title = Signal::derive(move || texts().not_found_title.to_string());
     view! {
-        <Layout title=title>
+        <Layout title=|t| t.not_found_title>
             <section class="card">
                 <h1>{move || texts().not_found_title}</h1>
                 <p>{move || texts().not_found_text}</p>

@@ -1,9 +1,11 @@
-//! The child's start page: type the code from your card.
+//! The child's start page: type the code from your card. A QR link fills in the code and the
+//! wave (`/?code=K7M-4Q9-TXA&wave=2023`); a script (start.js) removes the code from the address
+//! at once, so it stays in no history. The language chosen here is only the start page's own:
+//! the survey asks for its language as its first step.
 
 use crate::components::Layout;
 use crate::i18n::{use_lang, UiTexts};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 /// Why a code was refused, as named in the address after a plain form post (`?error=used`).
@@ -11,6 +13,7 @@ fn error_text(reason: &str, texts: &'static UiTexts) -> Option<&'static str> {
     Some(match reason {
         "format" => texts.code_error_format,
         "unknown" | "revoked" | "wrong_wave" => texts.code_error_unknown,
+        "wrong_location" => texts.code_error_wrong_location,
         "used" => texts.code_error_used,
         "closed" => texts.code_error_closed,
         "busy" => texts.code_error_busy,
@@ -51,18 +54,26 @@ pub fn StartPage() -> impl IntoView {
         .chars()
         .take(24)
         .collect::<String>();
+    // The wave a QR link or kiosk start belongs to: a code of another wave is refused.
+    let wave = query
+        .with_untracked(|q| q.get("wave"))
+        .filter(|w| {
+            w.len() <= 50
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .unwrap_or_default();
     let typed = RwSignal::new(linked.clone());
     let preview = move || format_code_preview(&typed.get());
-    let title = Signal::derive(move || texts().start_title.to_string());
-
     view! {
-        <Layout title=title>
+        <Layout title=|t| t.start_title child=true>
             <section class="card start">
                 <h1>{move || texts().start_title}</h1>
                 <p>{move || texts().start_intro}</p>
                 <p class="reassure">{move || texts().start_anonymous}</p>
                 <form method="post" action="/survey/start" class="code-form">
                     <input type="hidden" name="lang" value=move || lang.get().code()/>
+                    <input type="hidden" name="wave" value=wave/>
                     <label for="code">{move || texts().code_label}</label>
                     <p id="code-hint" class="hint">{move || texts().code_hint}</p>
                     <input
@@ -90,13 +101,16 @@ pub fn StartPage() -> impl IntoView {
                     {move || error().map(|message| view! {
                         <p id="code-error" class="error" role="alert">{message}</p>
                     })}
+                    // Shown by start.js when the code cannot be checked for want of a network.
+                    <p id="code-offline" class="error" role="alert" hidden>{move || texts().code_error_offline}</p>
                     <button type="submit" class="primary">{move || texts().start_button}</button>
                 </form>
             </section>
             <p class="staff-link">
-                <A href=move || format!("/staff/login?lang={}", lang.get().code())>
+                // A full page load, not the router: the server puts a fresh token in the form.
+                <a href=move || format!("/staff/login?lang={}", lang.get().code()) rel="external">
                     {move || texts().staff_link}
-                </A>
+                </a>
             </p>
         </Layout>
     }

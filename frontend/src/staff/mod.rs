@@ -3,10 +3,15 @@
 //! WASM bundle a child's tablet downloads.
 
 mod audit;
+mod charts;
 mod codes;
+mod compare;
 mod dashboard;
 mod frame;
 mod home;
+mod incidents;
+mod kiosk;
+mod open_answers;
 mod organisations;
 mod password;
 mod response;
@@ -17,13 +22,21 @@ mod waves;
 
 pub use audit::{AuditPage, AuditRow};
 pub use codes::{CodeCard, CodeSheet, CodesPage};
-pub use dashboard::{BenchmarkRow, DashboardPage, WaveBlock};
+pub use compare::{ChangeLine, CompareLine, ComparePage};
+pub use dashboard::{
+    BenchmarkRow, ChangeRow, DashboardPage, DomainRow, IncidentLine, ResponseBlock, WaveBlock,
+};
 pub use frame::{render_document, Flash, NavLink, StaffFrame};
 pub use home::HomePage;
+pub use incidents::{
+    CellInput, IncidentForm, IncidentsNationalPage, IncidentsPage, NationalIncidentRow, ReportRow,
+};
+pub use kiosk::{KioskNow, KioskPage};
+pub use open_answers::{Kept as OpenAnswersKept, OpenAnswerRow, OpenAnswersPage, ThemeRow};
 pub use organisations::{LocationListRow, OrganisationsPage};
 pub use password::PasswordPage;
 pub use response::{ResponsePage, ResponseRow};
-pub use results::{ResultsPage, ResultsRow};
+pub use results::{Choices, ExportLink, QuestionRow, ResultsPage, ResultsRow};
 pub use tokens::{TokenListRow, TokensPage};
 pub use users::{UserRow, UsersPage};
 pub use waves::{WaveRow, WavesPage};

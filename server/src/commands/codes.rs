@@ -1,12 +1,19 @@
 //! `veilig codes generate`: anonymous codes for a location, one per line on stdout.
 
 use crate::cli::{CodesGenerateArgs, GlobalArgs};
+use crate::domain::staff::Scope;
 use crate::participation;
 
 pub async fn generate(global: &GlobalArgs, args: &CodesGenerateArgs) -> anyhow::Result<()> {
     let db = super::connect(global).await?;
-    let batch =
-        participation::generate_anonymous(&db, &args.wave, args.location, args.count).await?;
+    let batch = participation::generate_anonymous(
+        &db,
+        Scope::National,
+        &args.wave,
+        args.location,
+        args.count,
+    )
+    .await?;
     crate::store::staff::audit(
         &db,
         None,

@@ -43,7 +43,8 @@ fn wave_shift(setting: SettingType, wave: DemoWave) -> f64 {
     }
 }
 
-fn incident_factor(setting: SettingType) -> f64 {
+/// How much more (or less) violence a setting sees than an open residential group.
+pub(super) fn incident_factor(setting: SettingType) -> f64 {
     match setting {
         SettingType::Gezinshuis => 0.3,
         SettingType::FosterCare => 0.45,

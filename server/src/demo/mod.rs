@@ -4,6 +4,7 @@
 //! synthetic: organisation names end in "(demo)" and the waves are flagged.
 
 mod children;
+mod incidents;
 
 mod population;
 
@@ -55,6 +56,8 @@ pub struct DemoSummary {
     /// Demo staff accounts: (e-mail, password, what they can do). Random passwords, printed
     /// once: these accounts see synthetic data only.
     pub staff: Vec<(String, String, String)>,
+    /// Quarter reports of incident counts (one per organisation, setting type and quarter).
+    pub incident_reports: usize,
 }
 
 /// Locations answering with linkable codes (pseudonyms), so within-child change can be shown.
@@ -93,6 +96,7 @@ pub async fn fill_if_empty(
     fill(db, pepper, instruments, options).await.map(Some)
 }
 
+/// A location as the generators need it.
 struct PlacedLocation {
     id: i32,
     organisation_id: i32,
@@ -226,6 +230,7 @@ pub async fn fill(
         .await?
         .sample_codes;
     progress.finish_and_clear();
+    let incident_reports = incidents::generate(db, &mut rng, &placed, &[&first, &second]).await?;
     let staff = demo_staff(db, placed.first().map(|l| l.organisation_id)).await?;
 
     let summary = DemoSummary {
@@ -235,13 +240,15 @@ pub async fn fill(
         share_safe_first_wave,
         sample_codes,
         staff,
+        incident_reports,
     };
     eprintln!(
-        "veilig: demo data (synthetic): {} organisations, {} locations, {} responses in each of the waves 2021 and 2023; \
-         2021 share feeling safe where they live: {:.1}%.",
+        "veilig: demo data (synthetic): {} organisations, {} locations, {} responses in each of the waves 2021 and 2023, \
+         {} quarter reports of incident counts; 2021 share feeling safe where they live: {:.1}%.",
         summary.organisations,
         summary.locations,
         summary.responses_per_wave,
+        summary.incident_reports,
         summary.share_safe_first_wave * 100.0
     );
     if !summary.sample_codes.is_empty() {

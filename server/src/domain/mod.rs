@@ -3,6 +3,7 @@
 pub mod access_code;
 pub mod client_number;
 pub mod demographics;
+pub mod incidents;
 pub mod instrument;
 pub mod organisation_import;
 pub mod pseudonym;

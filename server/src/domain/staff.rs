@@ -72,6 +72,21 @@ impl Scope {
             Scope::Organisation(own) => own == organisation_id,
         }
     }
+
+    /// This scope narrowed to one organisation, if it may see that organisation at all: a
+    /// researcher opening one institution's dashboard, or an institution its own.
+    pub fn narrow_to(self, organisation_id: i32) -> Option<Scope> {
+        self.allows_organisation(organisation_id)
+            .then_some(Scope::Organisation(organisation_id))
+    }
+
+    /// The one organisation of a narrowed scope.
+    pub fn organisation_id(self) -> Option<i32> {
+        match self {
+            Scope::National => None,
+            Scope::Organisation(id) => Some(id),
+        }
+    }
 }
 
 /// A role together with the organisation it needs (or must not have).
@@ -221,6 +236,9 @@ mod tests {
         assert_eq!(m.scope(), Scope::Organisation(3));
         assert!(m.scope().allows_organisation(3));
         assert!(!m.scope().allows_organisation(4));
+        assert_eq!(m.scope().narrow_to(3), Some(Scope::Organisation(3)));
+        assert_eq!(m.scope().narrow_to(4), None);
+        assert_eq!(Scope::National.narrow_to(4), Some(Scope::Organisation(4)));
         assert_eq!(
             Membership::new(Role::Admin, None).unwrap().scope(),
             Scope::National

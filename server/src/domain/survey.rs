@@ -1,15 +1,19 @@
-//! The steps of the child's survey and moving between them: explanation, about you, one
-//! question per screen (with routing), the open question, and sending. Plain data, so the
-//! plain-HTML survey and any other front end follow the same path.
+//! The steps of the child's survey and moving between them: language, explanation, about you,
+//! one question per screen (with routing), the open question, and sending. Plain data, so the
+//! plain-HTML survey follows this path, and survey.js (the offline survey) mirrors it exactly:
+//! tests/browser/parity.rs compares the two.
 
 use super::demographics::Demographics;
 use super::instrument::{AnswersSoFar, Instrument};
 use super::SettingType;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "item", rename_all = "snake_case")]
 pub enum Step {
+    /// Which language the child reads the questions in.
+    Language,
     /// What this is, that it is anonymous, that anything may be skipped.
     Intro,
     /// Age band, gender, time at this location.
@@ -37,24 +41,78 @@ pub struct Draft {
     /// gently, on the next screen.
     #[serde(default)]
     pub offer_help: bool,
+    /// Answers given before the survey was last picked up with the code (`item:KEY`,
+    /// `about:FIELD`, `open`): kept, but never shown again, because whoever types a code
+    /// may not be the child who answered. Choosing anew makes an answer visible again.
+    #[serde(default)]
+    pub concealed: BTreeSet<String>,
+    /// Just picked up again: the next screen says kindly that earlier answers are kept.
+    #[serde(default)]
+    pub resumed: bool,
 }
 
 impl Draft {
     pub fn new(language: &str) -> Draft {
         Draft {
             language: language.to_string(),
-            step: Step::Intro,
+            step: Step::Language,
             demographics: Demographics::default(),
             answers: AnswersSoFar::new(),
             open_answer: None,
             offer_help: false,
+            concealed: BTreeSet::new(),
+            resumed: false,
         }
+    }
+
+    /// The survey is picked up with the code in a new browser session: everything answered so
+    /// far is kept and hidden from the screens.
+    pub fn conceal_earlier(&mut self) {
+        let d = &self.demographics;
+        let about = [
+            ("age_band", d.age_band.is_some()),
+            ("gender", d.gender.is_some()),
+            ("time_here", d.time_here.is_some()),
+        ];
+        let mut hidden: BTreeSet<String> = about
+            .iter()
+            .filter(|(_, given)| *given)
+            .map(|(field, _)| about_key(field))
+            .collect();
+        hidden.extend(self.answers.keys().map(|k| item_key(k)));
+        if self.open_answer.is_some() {
+            hidden.insert(OPEN_KEY.to_string());
+        }
+        self.resumed = !hidden.is_empty();
+        self.concealed.extend(hidden);
+        self.offer_help = false;
+    }
+
+    pub fn is_concealed(&self, key: &str) -> bool {
+        self.concealed.contains(key)
+    }
+
+    /// A new answer was given: it may be shown again.
+    pub fn reveal(&mut self, key: &str) {
+        self.concealed.remove(key);
     }
 }
 
+/// The concealment key of an item.
+pub fn item_key(item: &str) -> String {
+    format!("item:{item}")
+}
+
+/// The concealment key of a question about the child (`age_band`, `gender`, `time_here`).
+pub fn about_key(field: &str) -> String {
+    format!("about:{field}")
+}
+
+pub const OPEN_KEY: &str = "open";
+
 /// Every step this child goes through, given the answers so far.
 pub fn steps(instrument: &Instrument, setting: SettingType, answers: &AnswersSoFar) -> Vec<Step> {
-    let mut steps = vec![Step::Intro, Step::About];
+    let mut steps = vec![Step::Language, Step::Intro, Step::About];
     steps.extend(
         instrument
             .shown_items(setting, answers)
@@ -103,7 +161,7 @@ pub fn previous(instrument: &Instrument, setting: SettingType, draft: &Draft) ->
     let here = position(&all, &draft.step);
     all.get(here.saturating_sub(1))
         .cloned()
-        .unwrap_or(Step::Intro)
+        .unwrap_or(Step::Language)
 }
 
 /// (number of this step, number of steps), both counted from 1, for the progress bar.
@@ -133,8 +191,9 @@ mod tests {
     fn the_path_runs_from_the_explanation_to_sending() {
         let i = instrument();
         let all = steps(&i, SettingType::OpenResidential, &AnswersSoFar::new());
-        assert_eq!(all[0], Step::Intro);
-        assert_eq!(all[1], Step::About);
+        assert_eq!(all[0], Step::Language);
+        assert_eq!(all[1], Step::Intro);
+        assert_eq!(all[2], Step::About);
         assert_eq!(all[all.len() - 2], Step::Open);
         assert_eq!(all[all.len() - 1], Step::Send);
         assert!(
@@ -162,8 +221,10 @@ mod tests {
             !matches!(&after_no, Step::Item(k) if k.starts_with("secluded_")),
             "{after_no:?}"
         );
+        draft.step = Step::Language;
+        assert_eq!(previous(&i, SettingType::Closed, &draft), Step::Language);
+        assert_eq!(next(&i, SettingType::Closed, &draft), Step::Intro);
         draft.step = Step::Intro;
-        assert_eq!(previous(&i, SettingType::Closed, &draft), Step::Intro);
         assert_eq!(next(&i, SettingType::Closed, &draft), Step::About);
         draft.step = Step::Send;
         assert_eq!(next(&i, SettingType::Closed, &draft), Step::Send);
@@ -185,6 +246,43 @@ mod tests {
         );
         prune(&i, SettingType::FosterCare, &mut answers);
         assert_eq!(answers.keys().collect::<Vec<_>>(), ["safe_home"]);
+    }
+
+    #[test]
+    fn picking_the_survey_up_again_hides_every_earlier_answer() {
+        let mut draft = Draft::new("nl");
+        draft.demographics.gender = Some(crate::domain::demographics::Gender::Girl);
+        draft.answers.insert("safe_home".into(), Some(2));
+        draft.answers.insert("safe_at_night".into(), None);
+        draft.open_answer = Some("Een slot".into());
+        draft.offer_help = true;
+        draft.conceal_earlier();
+        assert!(draft.resumed && !draft.offer_help);
+        assert_eq!(
+            draft
+                .concealed
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            [
+                "about:gender",
+                "item:safe_at_night",
+                "item:safe_home",
+                "open"
+            ]
+        );
+        draft.reveal(&item_key("safe_home"));
+        assert!(!draft.is_concealed("item:safe_home") && draft.is_concealed("open"));
+        let mut fresh = Draft::new("en");
+        fresh.conceal_earlier();
+        assert!(!fresh.resumed && fresh.concealed.is_empty());
+    }
+
+    #[test]
+    fn a_draft_saved_before_concealment_existed_still_reads() {
+        let old = r#"{"language":"nl","step":{"kind":"intro"},"answers":{"safe_home":4}}"#;
+        let draft: Draft = serde_json::from_str(old).unwrap();
+        assert!(draft.concealed.is_empty() && !draft.resumed);
     }
 
     #[test]

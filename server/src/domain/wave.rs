@@ -52,9 +52,26 @@ impl WaveState {
     }
 }
 
+/// A wave label appears in addresses (QR links, survey documents) and kiosk passes: 1 to 50
+/// letters, digits, `-` and `_`.
+pub fn is_label(label: &str) -> bool {
+    (1..=50).contains(&label.chars().count())
+        && label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_fits_in_an_address() {
+        assert!(is_label("2023") && is_label("2023-najaar_b"));
+        for bad in ["", "20.23", "2023 ", "twee/drie", &"x".repeat(51)] {
+            assert!(!is_label(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_lifecycle_only_moves_forward() {

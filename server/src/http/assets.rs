@@ -1,7 +1,9 @@
 //! Static assets under a content-hash path (`/assets/<hash>/...`), so browsers may cache them
-//! for a year and a new build is fetched at once. The stylesheet is compiled in; the WASM
-//! bundle comes from the site directory (built by scripts/build-site.sh), served pre-compressed
-//! (brotli, gzip) when those files exist. Without a bundle, pages are plain HTML.
+//! for a year and a new build is fetched at once. The stylesheet and the child's scripts are
+//! compiled in; the WASM bundle comes from the site directory (built by scripts/build-site.sh),
+//! served pre-compressed (brotli, gzip) when those files exist. Without a bundle, pages are
+//! plain HTML. The service worker is the one script at a fixed address (`/sw.js`): its address
+//! decides which pages it may serve offline, so it cannot move with every build.
 
 use crate::startup::AppState;
 use axum::http::{header, HeaderValue};
@@ -14,6 +16,20 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use veilig_frontend::AssetUrls;
 
 const STYLESHEET: &str = include_str!("../../../frontend/style/veilig.css");
+/// The child's scripts: small hand-written files (ES2017, no framework, no build step), served
+/// as one file in this order. Each is an independent block; `store.js` and `routing.js` come
+/// first because the others use them.
+const CHILD_SCRIPT: &str = concat!(
+    include_str!("../../../frontend/assets/store.js"),
+    include_str!("../../../frontend/assets/routing.js"),
+    include_str!("../../../frontend/assets/read-aloud.js"),
+    include_str!("../../../frontend/assets/exit.js"),
+    include_str!("../../../frontend/assets/kiosk.js"),
+    include_str!("../../../frontend/assets/start.js"),
+    include_str!("../../../frontend/assets/survey.js"),
+);
+/// Keeps the survey usable without a network (see the file for what it caches).
+const SERVICE_WORKER: &str = include_str!("../../../frontend/assets/sw.js");
 const BUNDLE_JS: &str = "veilig.js";
 const BUNDLE_WASM: &str = "veilig_bg.wasm";
 const BOOT_JS: &str = "boot.js";
@@ -30,6 +46,7 @@ impl Assets {
         let pkg = site_dir.join("pkg");
         let mut hasher = Sha256::new();
         hasher.update(STYLESHEET.as_bytes());
+        hasher.update(CHILD_SCRIPT.as_bytes());
         let bundle: Option<Vec<Vec<u8>>> = [BUNDLE_JS, BUNDLE_WASM, BOOT_JS]
             .iter()
             .map(|f| std::fs::read(pkg.join(f)).ok())
@@ -65,6 +82,7 @@ impl Assets {
         let base = self.base();
         AssetUrls {
             stylesheet: format!("{base}/veilig.css"),
+            child_script: format!("{base}/child.js"),
             boot_script: self.pkg_dir.as_ref().map(|_| format!("{base}/{BOOT_JS}")),
         }
     }
@@ -75,19 +93,46 @@ impl Assets {
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         );
         let base = self.base();
-        let mut router = Router::new().route(
-            &format!("{base}/veilig.css"),
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-                    STYLESHEET,
-                )
-            }),
-        );
+        let mut router = Router::new()
+            .route(
+                &format!("{base}/veilig.css"),
+                get(|| async {
+                    (
+                        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                        STYLESHEET,
+                    )
+                }),
+            )
+            .route(
+                &format!("{base}/child.js"),
+                get(|| async {
+                    (
+                        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                        CHILD_SCRIPT,
+                    )
+                }),
+            );
         if let Some(dir) = &self.pkg_dir {
             let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
             router = router.nest_service(&base, files);
         }
-        router.layer(immutable)
+        router.layer(immutable).merge(service_worker())
     }
+}
+
+/// `/sw.js`, checked for a new version on every visit (`no-cache`), so a new build's worker
+/// takes over as soon as a page loads.
+fn service_worker() -> Router<AppState> {
+    Router::new().route(
+        "/sw.js",
+        get(|| async {
+            (
+                [
+                    (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-cache"),
+                ],
+                SERVICE_WORKER,
+            )
+        }),
+    )
 }

@@ -2,6 +2,7 @@
 //! own `router()`; this one merges them and adds the cross-cutting layers.
 
 pub mod assets;
+pub mod cookies;
 pub mod error;
 mod health;
 mod pages;
@@ -27,23 +28,54 @@ pub fn router(state: AppState) -> Router {
         .merge(waves::router())
         .merge(responses::router())
         .merge(results::router())
+        .merge(survey::api_router())
         .fallback(error::api_not_found);
-    let secure = state.secure_cookies;
+    let behind_tls = state.behind_tls;
     let mut router = Router::new()
         .merge(health::router())
         .nest("/api/v1", api)
         .merge(staff::router())
         .merge(survey::router())
         .merge(state.assets.router())
-        .merge(pages::router(&state))
+        .merge(
+            pages::router(&state).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                survey::device_mode,
+            )),
+        )
+        .layer(axum::middleware::from_fn(log_request))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ));
-    for layer in security::layers(secure) {
+    for layer in security::layers(behind_tls) {
         router = router.layer(layer);
     }
     router.with_state(state)
+}
+
+/// One log line per request: method, the route's pattern (never the path itself or its query,
+/// which may carry a code from a card's link), status and duration. No address, no agent.
+async fn log_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "(no route)".to_string());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        %route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
 }

@@ -56,6 +56,7 @@ pub fn refusal_message(refusal: CodeRefusal) -> &'static str {
         CodeRefusal::Used => "This code has been used already. Each code works once.",
         CodeRefusal::Revoked => "This code no longer works. Ask for a new card.",
         CodeRefusal::WrongWave => "This code belongs to another round of the survey.",
+        CodeRefusal::WrongLocation => "This code belongs to another location than this tablet's.",
         CodeRefusal::WaveNotOpen => "The survey for this code is not open right now.",
     }
 }
@@ -67,6 +68,7 @@ pub fn refusal_status(refusal: CodeRefusal) -> StatusCode {
         CodeRefusal::Used
         | CodeRefusal::Revoked
         | CodeRefusal::WrongWave
+        | CodeRefusal::WrongLocation
         | CodeRefusal::WaveNotOpen => StatusCode::CONFLICT,
     }
 }

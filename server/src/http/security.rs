@@ -10,7 +10,10 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-pub fn layers(secure: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
+/// The headers; HSTS only when browsers reach the server over HTTPS (`--behind-tls`). A TLS
+/// proxy in front is the only way to serve HTTPS, so that setting is the one source of truth:
+/// a forwarded-protocol header is not trusted, as any client could send one.
+pub fn layers(behind_tls: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
     let mut layers = vec![
         SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -35,7 +38,7 @@ pub fn layers(secure: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
             ),
         ),
     ];
-    if secure {
+    if behind_tls {
         layers.push(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),

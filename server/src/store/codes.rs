@@ -2,12 +2,13 @@
 //! plain codes exist only in the answer to whoever made them (to print the cards).
 
 use super::entity::access_code;
+use super::scope::by_location;
 use crate::domain::access_code::{AccessCode, CodeState};
 use crate::domain::client_number::ClientNumber;
 use crate::domain::pseudonym::Pseudonym;
+use crate::domain::staff::Scope;
 use crate::pepper::Pepper;
-use sea_orm::sea_query::Expr;
-use sea_orm::sea_query::Func;
+use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     FromQueryResult, QueryFilter, QuerySelect, Set, SqlErr, TransactionTrait,
@@ -126,19 +127,37 @@ pub struct StoredCode {
     pub pseudonym: Option<Pseudonym>,
 }
 
+/// A code as staff look it up: only at a location in their scope. Another organisation's
+/// code is answered exactly like an unknown one.
 pub async fn find<C: ConnectionTrait>(
     db: &C,
+    scope: Scope,
     code: &AccessCode,
 ) -> Result<Option<StoredCode>, DbErr> {
-    find_by_hash(db, &code.hash()).await
+    find_where(
+        db,
+        &code.hash(),
+        by_location(access_code::Column::LocationId, scope),
+    )
+    .await
 }
 
-/// A code by its stored hash (the plain-HTML survey keeps only the hash between steps).
+/// A code by its stored hash, as the child's survey checks it (the plain-HTML survey keeps only
+/// the hash between steps). The code is the child's own credential, so no staff scope applies.
 pub async fn find_by_hash<C: ConnectionTrait>(
     db: &C,
     code_hash: &str,
 ) -> Result<Option<StoredCode>, DbErr> {
+    find_where(db, code_hash, Condition::all()).await
+}
+
+async fn find_where<C: ConnectionTrait>(
+    db: &C,
+    code_hash: &str,
+    condition: Condition,
+) -> Result<Option<StoredCode>, DbErr> {
     let Some(m) = access_code::Entity::find_by_id(code_hash.to_string())
+        .filter(condition)
         .one(db)
         .await?
     else {
@@ -154,41 +173,64 @@ pub async fn find_by_hash<C: ConnectionTrait>(
     }))
 }
 
-/// Moves a code from `from` to `to`; false when it was not in `from` (someone else was first).
+/// Moves a code in the scope from `from` to `to`; false when it was not in `from` (someone else
+/// was first) or is not in the scope.
 pub async fn transition<C: ConnectionTrait>(
     db: &C,
+    scope: Scope,
     code: &AccessCode,
     from: CodeState,
     to: CodeState,
 ) -> Result<bool, DbErr> {
-    transition_hash(db, &code.hash(), from, to).await
+    transition_where(
+        db,
+        &code.hash(),
+        from,
+        to,
+        by_location(access_code::Column::LocationId, scope),
+    )
+    .await
 }
 
+/// The same for the child's own code, known by its hash (a survey being sent).
 pub async fn transition_hash<C: ConnectionTrait>(
     db: &C,
     code_hash: &str,
     from: CodeState,
     to: CodeState,
 ) -> Result<bool, DbErr> {
+    transition_where(db, code_hash, from, to, Condition::all()).await
+}
+
+async fn transition_where<C: ConnectionTrait>(
+    db: &C,
+    code_hash: &str,
+    from: CodeState,
+    to: CodeState,
+    condition: Condition,
+) -> Result<bool, DbErr> {
     let result = access_code::Entity::update_many()
         .col_expr(access_code::Column::State, Expr::value(to.as_str()))
         .filter(access_code::Column::CodeHash.eq(code_hash))
         .filter(access_code::Column::State.eq(from.as_str()))
+        .filter(condition)
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
 }
 
 /// A lost card: the old code is revoked and a new one made for the same location and child.
+/// Only for a code in the scope.
 pub async fn reissue(
     db: &DatabaseConnection,
+    scope: Scope,
     old: &AccessCode,
 ) -> Result<Option<AccessCode>, DbErr> {
     let txn = db.begin().await?;
-    let Some(stored) = find(&txn, old).await? else {
+    let Some(stored) = find(&txn, scope, old).await? else {
         return Ok(None);
     };
-    if !transition(&txn, old, CodeState::Unused, CodeState::Revoked).await? {
+    if !transition(&txn, scope, old, CodeState::Unused, CodeState::Revoked).await? {
         return Ok(None);
     }
     let pseudonym = stored.pseudonym.map(|p| p.as_str().to_string());
@@ -213,8 +255,10 @@ struct CountRow {
     n: i64,
 }
 
+/// Per location in the scope.
 pub async fn counts_per_location<C: ConnectionTrait>(
     db: &C,
+    scope: Scope,
     wave_id: i32,
 ) -> Result<std::collections::HashMap<i32, CodeCounts>, DbErr> {
     let rows = access_code::Entity::find()
@@ -226,6 +270,7 @@ pub async fn counts_per_location<C: ConnectionTrait>(
             "n",
         )
         .filter(access_code::Column::WaveId.eq(wave_id))
+        .filter(by_location(access_code::Column::LocationId, scope))
         .group_by(access_code::Column::LocationId)
         .group_by(access_code::Column::State)
         .into_model::<CountRow>()

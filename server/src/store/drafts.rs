@@ -1,5 +1,7 @@
 //! Surveys under way without JavaScript: the answers so far, kept per code until the response
-//! is stored (`responses::submit` deletes the draft in the same transaction).
+//! is stored (`responses::submit` deletes the draft in the same transaction), the wave closes
+//! (`waves::advance`), or `draft_days` have passed (the hourly purge in `startup`). Surveys
+//! taken with JavaScript keep their answers on the device and have no draft here at all.
 
 use crate::domain::survey::Draft;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
@@ -23,7 +25,8 @@ fn encode(draft: &Draft) -> Result<String, DbErr> {
 }
 
 /// Starts a draft for a code, or picks up the one already there (another tablet, or after a
-/// kiosk reset): the draft then answers to the new token only.
+/// kiosk reset): the draft then answers to the new token only, and every answer given so far
+/// is concealed (kept, never shown again: whoever typed the code may not be the child).
 pub async fn start_or_resume<C: ConnectionTrait>(
     db: &C,
     code_hash: &str,
@@ -53,10 +56,50 @@ pub async fn start_or_resume<C: ConnectionTrait>(
         )
         .to_owned();
     db.execute(&insert).await?;
-    find_by_token(db, token_hash)
+    let mut draft = find_by_token(db, token_hash)
         .await?
         .map(|(_, draft)| draft)
-        .ok_or_else(|| DbErr::RecordNotFound("the survey draft just saved".into()))
+        .ok_or_else(|| DbErr::RecordNotFound("the survey draft just saved".into()))?;
+    draft.conceal_earlier();
+    save(db, code_hash, &draft).await?;
+    Ok(draft)
+}
+
+/// Whether a survey for this code is under way on the server (begun without JavaScript).
+pub async fn exists<C: ConnectionTrait>(db: &C, code_hash: &str) -> Result<bool, DbErr> {
+    let query = Query::select()
+        .column(col("code_hash"))
+        .from(table())
+        .and_where(Expr::col(col("code_hash")).eq(code_hash))
+        .to_owned();
+    Ok(db.query_one(&query).await?.is_some())
+}
+
+/// The browser with this token lets go of its survey (quick exit, kiosk reset): the draft
+/// stays, but only the code can pick it up again.
+pub async fn forget_token<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<(), DbErr> {
+    let unguessable = crate::auth::token::Token::generate().hash();
+    let update = Query::update()
+        .table(table())
+        .value(col("token_hash"), unguessable)
+        .and_where(Expr::col(col("token_hash")).eq(token_hash))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// Every draft of a wave's codes: removed when the wave closes.
+pub async fn purge_wave<C: ConnectionTrait>(db: &C, wave_id: i32) -> Result<u64, DbErr> {
+    let codes_of_wave = Query::select()
+        .column(col("code_hash"))
+        .from(Alias::new("access_code"))
+        .and_where(Expr::col(col("wave_id")).eq(wave_id))
+        .to_owned();
+    let delete = Query::delete()
+        .from_table(table())
+        .and_where(Expr::col(col("code_hash")).in_subquery(codes_of_wave))
+        .to_owned();
+    Ok(db.execute(&delete).await?.rows_affected())
 }
 
 /// The draft and its code hash for a survey cookie's token hash.

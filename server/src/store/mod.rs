@@ -5,17 +5,66 @@ pub mod bulk;
 pub mod codes;
 pub mod drafts;
 pub mod entity;
+pub mod incidents;
+pub mod mixing;
+pub mod open_answers;
 pub mod organisations;
+pub mod pairs;
 pub mod responses;
 pub mod results;
+pub mod scope;
 pub mod staff;
 pub mod tokens;
 pub mod waves;
 
-/// Whether an error means the database could not be reached (as opposed to a bad query).
+/// Whether an error means the database cannot serve us right now (it is down, restarting,
+/// unreachable, or — on SQLite — busy), as opposed to a bad query: the caller answers 503 and
+/// the device sends again later.
 pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
-    matches!(
-        err,
-        sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_)
-    )
+    use sea_orm::{sqlx, DbErr, RuntimeErr};
+    let sqlx_error = match err {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx_error.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            if code.len() == 5 {
+                // PostgreSQL: connection exceptions (08…), shutting down or starting (57P…).
+                code.starts_with("08") || code.starts_with("57P")
+            } else {
+                // SQLite (extended codes): busy or locked beyond the busy timeout.
+                code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+            }
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_unavailable;
+    use sea_orm::{sqlx, DbErr, RuntimeErr};
+    use std::sync::Arc;
+
+    #[test]
+    fn a_lost_connection_is_unavailable_and_a_bad_query_is_not() {
+        let io = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(is_unavailable(&DbErr::Exec(RuntimeErr::SqlxError(
+            Arc::new(io)
+        ))));
+        assert!(is_unavailable(&DbErr::Query(RuntimeErr::SqlxError(
+            Arc::new(sqlx::Error::PoolTimedOut)
+        ))));
+        let bad = sqlx::Error::RowNotFound;
+        assert!(!is_unavailable(&DbErr::Query(RuntimeErr::SqlxError(
+            Arc::new(bad)
+        ))));
+        assert!(!is_unavailable(&DbErr::Custom("a bug".into())));
+    }
 }

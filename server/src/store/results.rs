@@ -2,6 +2,7 @@
 //! breakdown with one GROUP BY over the counts (never over the responses).
 
 use crate::domain::results::engine::{Count, Dimension};
+use crate::domain::results::family::FamilyKind;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr, Value};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 use std::collections::HashMap;
@@ -131,19 +132,53 @@ fn group_expr(dimension: Dimension) -> &'static str {
     }
 }
 
-/// Counts of one wave summed per breakdown value; only one organisation's when given.
+/// The cell of a family a count row belongs to, as SQL: `organisation|region` for places,
+/// `setting type|age band` for settings.
+fn cell_expr(kind: FamilyKind) -> &'static str {
+    match kind {
+        FamilyKind::Whole => "'all'",
+        FamilyKind::Gender => "gender",
+        FamilyKind::Place => "CAST(organisation_id AS TEXT) || '|' || CAST(region_id AS TEXT)",
+        FamilyKind::Setting => "setting_type || '|' || age_band",
+    }
+}
+
+/// Counts of one wave summed per breakdown value, over the responses in the scope.
 pub async fn counts<C: ConnectionTrait>(
     db: &C,
     wave_id: i32,
     dimension: Dimension,
-    organisation: Option<i32>,
+    scope: crate::domain::staff::Scope,
 ) -> Result<Vec<Count>, DbErr> {
-    let group = group_expr(dimension);
+    grouped(db, wave_id, group_expr(dimension), scope).await
+}
+
+/// Counts of one wave summed per cell of a family (all organisations).
+pub async fn cell_counts<C: ConnectionTrait>(
+    db: &C,
+    wave_id: i32,
+    kind: FamilyKind,
+) -> Result<Vec<Count>, DbErr> {
+    grouped(
+        db,
+        wave_id,
+        cell_expr(kind),
+        crate::domain::staff::Scope::National,
+    )
+    .await
+}
+
+async fn grouped<C: ConnectionTrait>(
+    db: &C,
+    wave_id: i32,
+    group: &str,
+    scope: crate::domain::staff::Scope,
+) -> Result<Vec<Count>, DbErr> {
     let backend = db.get_database_backend();
     let mut sql = format!(
         "SELECT {group} AS g, measure, value, CAST(SUM(n) AS BIGINT) AS total FROM result_count WHERE wave_id = {wave_id}"
     );
-    if let Some(org) = organisation {
+    if let Some(org) = scope.organisation_id() {
         sql.push_str(&format!(" AND organisation_id = {org}"));
     }
     sql.push_str(" GROUP BY 1, measure, value");

@@ -150,8 +150,8 @@ pub enum WaveChangeError {
 
 /// Moves a wave one step along `draft → open → closed → published`, never back or skipping.
 /// The update is conditional on the state read, so two people pressing at once move it once.
-pub async fn advance<C: ConnectionTrait>(
-    db: &C,
+pub async fn advance(
+    db: &sea_orm::DatabaseConnection,
     wave_id: i32,
     to: WaveState,
 ) -> Result<Wave, WaveChangeError> {
@@ -181,6 +181,19 @@ pub async fn advance<C: ConnectionTrait>(
         .await?;
     if result.rows_affected != 1 {
         return Err(not_next());
+    }
+    if matches!(to, WaveState::Closed | WaveState::Published) {
+        // Nothing may wait unmixed once the wave is closed: results count what was sent.
+        loop {
+            let done = super::mixing::flush(db, super::mixing::Select::Wave(wave_id)).await?;
+            if done.left == 0 || done.moved == 0 {
+                break;
+            }
+        }
+    }
+    if !to.accepts_responses() {
+        // Nothing half-finished outlives the wave it was for.
+        crate::store::drafts::purge_wave(db, wave_id).await?;
     }
     Ok(Wave {
         state: to,

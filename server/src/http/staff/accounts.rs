@@ -132,7 +132,7 @@ async fn render_users(
     flash: Option<Flash>,
 ) -> Result<Response, StaffError> {
     let organisations: Vec<(i32, String)> =
-        crate::store::organisations::list_organisations(&state.db)
+        crate::store::organisations::list_organisations(&state.db, staff.scope())
             .await?
             .into_iter()
             .map(|o| (o.id, o.name))

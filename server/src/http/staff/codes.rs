@@ -31,8 +31,7 @@ async fn location_choices(
     state: &AppState,
     staff: &Staff,
 ) -> Result<Vec<(i32, String)>, StaffError> {
-    let organisation = staff.user.membership.organisation_id();
-    Ok(organisations::list_locations(&state.db, organisation)
+    Ok(organisations::list_locations(&state.db, staff.scope())
         .await?
         .into_iter()
         .map(|l| {
@@ -63,6 +62,12 @@ async fn render_form(
         page(state, staff, "/staff/codes", "Access codes", flash, view).await?,
     )
         .into_response())
+}
+
+/// The form again, with what was wrong (422).
+async fn refuse(state: &AppState, staff: &Staff, problem: String) -> Result<Response, StaffError> {
+    let flash = Flash::Problem(problem);
+    render_form(state, staff, StatusCode::UNPROCESSABLE_ENTITY, Some(flash)).await
 }
 
 async fn form(State(state): State<AppState>, staff: Staff) -> Result<Response, StaffError> {
@@ -96,11 +101,7 @@ fn start_address(state: &AppState, headers: &HeaderMap) -> String {
                 .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
         })
         .unwrap_or("localhost");
-    let scheme = if state.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
+    let scheme = if state.behind_tls { "https" } else { "http" };
     format!("{scheme}://{host}")
 }
 
@@ -123,73 +124,55 @@ async fn make(
 ) -> Result<Response, StaffError> {
     staff.require(ROLES)?;
     staff.check_csrf(&form.csrf)?;
-    let problem = |text: String, status| (status, Flash::Problem(text));
     let Ok(location_id) = form.location.trim().parse::<i32>() else {
-        let (s, f) = problem(
-            "location: choose one from the list.".into(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-        return render_form(&state, &staff, s, Some(f)).await;
+        return refuse(&state, &staff, "location: choose one from the list.".into()).await;
     };
-    // The scope check: an institution never makes codes for another organisation's location.
-    match organisations::find_location(&state.db, location_id).await? {
-        Some(l) if staff.scope().allows_organisation(l.organisation_id) => {}
-        Some(_) => return Err(StaffError::Forbidden),
-        None => {
-            let (s, f) = problem(
-                "location: there is no such location.".into(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-            return render_form(&state, &staff, s, Some(f)).await;
-        }
-    }
-    let (outcome, clients): (Result<CodeBatch, CodesError>, Vec<ClientNumber>) = match form
-        .kind
-        .as_str()
-    {
-        "linkable" => match client_number::parse_list(&form.clients) {
-            Ok(clients) => (
-                participation::generate_linkable(
-                    &state.db,
-                    &state.pepper,
-                    form.wave.trim(),
-                    location_id,
-                    &clients,
-                )
-                .await,
-                clients,
-            ),
-            Err(errors) => {
-                let text = format!("client numbers: {}.", errors.join("; "));
-                return render_form(
-                    &state,
-                    &staff,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(Flash::Problem(text)),
-                )
-                .await;
-            }
-        },
-        _ => match form.count.trim().parse::<usize>() {
-            Ok(count) => (
-                participation::generate_anonymous(&state.db, form.wave.trim(), location_id, count)
+    // The scope goes down to the store: another organisation's location is an unknown one.
+    let scope = staff.scope();
+    let (outcome, clients): (Result<CodeBatch, CodesError>, Vec<ClientNumber>) =
+        match form.kind.as_str() {
+            "linkable" => match client_number::parse_list(&form.clients) {
+                Ok(clients) => (
+                    participation::generate_linkable(
+                        &state.db,
+                        &state.pepper,
+                        scope,
+                        form.wave.trim(),
+                        location_id,
+                        &clients,
+                    )
                     .await,
-                Vec::new(),
-            ),
-            Err(_) => (Err(CodesError::BadCount), Vec::new()),
-        },
-    };
+                    clients,
+                ),
+                Err(errors) => {
+                    let text = format!("client numbers: {}.", errors.join("; "));
+                    return refuse(&state, &staff, text).await;
+                }
+            },
+            _ => match form.count.trim().parse::<usize>() {
+                Ok(count) => (
+                    participation::generate_anonymous(
+                        &state.db,
+                        scope,
+                        form.wave.trim(),
+                        location_id,
+                        count,
+                    )
+                    .await,
+                    Vec::new(),
+                ),
+                Err(_) => (Err(CodesError::BadCount), Vec::new()),
+            },
+        };
     let batch = match outcome {
         Ok(batch) => batch,
         Err(CodesError::Db(e)) => return Err(e.into()),
+        Err(CodesError::UnknownLocation(_)) => {
+            let text = "location: there is no such location among yours.".into();
+            return refuse(&state, &staff, text).await;
+        }
         Err(e) => {
-            return render_form(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(Flash::Problem(format!("{e}."))),
-            )
-            .await;
+            return refuse(&state, &staff, format!("{e}.")).await;
         }
     };
     staff_store::audit(
@@ -216,7 +199,8 @@ async fn make(
         .enumerate()
         .map(|(i, code)| {
             let shown = code.display_grouped();
-            let start_url = format!("{address}/?code={shown}");
+            // The wave goes along, so a code of another wave is refused at the start.
+            let start_url = format!("{address}/?code={shown}&wave={}", batch.wave.label);
             CodeCard {
                 qr_svg: qr_svg(&start_url),
                 start_url,
@@ -255,8 +239,8 @@ struct CodeForm {
     code: String,
 }
 
-/// The code, if it exists and belongs to a location this person may manage. A code of another
-/// organisation is answered exactly like an unknown one.
+/// The code, if it exists at a location this person may manage. The store answers a code of
+/// another organisation exactly like an unknown one.
 async fn own_code(
     state: &AppState,
     staff: &Staff,
@@ -265,16 +249,9 @@ async fn own_code(
     let Ok(code) = AccessCode::parse(typed) else {
         return Ok(None);
     };
-    let Some(stored) = codes::find(&state.db, &code).await? else {
-        return Ok(None);
-    };
-    let Some(location) = organisations::find_location(&state.db, stored.location_id).await? else {
-        return Ok(None);
-    };
-    Ok(staff
-        .scope()
-        .allows_organisation(location.organisation_id)
-        .then_some((code, stored)))
+    Ok(codes::find(&state.db, staff.scope(), &code)
+        .await?
+        .map(|stored| (code, stored)))
 }
 
 async fn revoke(
@@ -290,7 +267,15 @@ async fn revoke(
             Flash::Problem("There is no such code among your locations.".into()),
         ),
         Some((code, _)) => {
-            if codes::transition(&state.db, &code, CodeState::Unused, CodeState::Revoked).await? {
+            if codes::transition(
+                &state.db,
+                staff.scope(),
+                &code,
+                CodeState::Unused,
+                CodeState::Revoked,
+            )
+            .await?
+            {
                 staff_store::audit(&state.db, Some(staff.user.id), "codes.revoke", "one code")
                     .await?;
                 (
@@ -327,18 +312,19 @@ async fn reissue(
         let flash = Flash::Problem("The wave of this code is over; it cannot be reissued.".into());
         return render_form(&state, &staff, StatusCode::CONFLICT, Some(flash)).await;
     }
-    let Some(new) = codes::reissue(&state.db, &code).await? else {
+    let Some(new) = codes::reissue(&state.db, staff.scope(), &code).await? else {
         let flash =
             Flash::Problem("This code was already used or revoked; it cannot be reissued.".into());
         return render_form(&state, &staff, StatusCode::CONFLICT, Some(flash)).await;
     };
     staff_store::audit(&state.db, Some(staff.user.id), "codes.reissue", "one code").await?;
-    let location = organisations::find_location(&state.db, stored.location_id)
+    let location = organisations::find_location(&state.db, staff.scope(), stored.location_id)
         .await?
         .ok_or(StaffError::NotFound)?;
     let address = start_address(&state, &headers);
     let shown = new.display_grouped();
-    let start_url = format!("{address}/?code={shown}");
+    let wave_label = wave.as_ref().map(|w| w.label.clone()).unwrap_or_default();
+    let start_url = format!("{address}/?code={shown}&wave={wave_label}");
     let cards = vec![CodeCard {
         qr_svg: qr_svg(&start_url),
         start_url,
@@ -347,7 +333,7 @@ async fn reissue(
     }];
     let view = leptos::view! {
         <CodeSheet
-            wave=wave.map(|w| w.label).unwrap_or_default()
+            wave=wave_label
             location=format!("{} — {}", location.organisation, location.name)
             cards=cards
             address=address.clone()

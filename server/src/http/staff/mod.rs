@@ -4,15 +4,22 @@
 
 mod accounts;
 mod codes;
+mod compare;
+mod dashboard;
+mod figures;
+mod incidents;
+mod kiosk;
+mod open_answers;
 mod organisations;
 mod render;
+mod research;
 mod response;
-mod results;
 mod session;
+mod tokens;
 mod waves;
 
 pub use render::StaffError;
-pub use session::{Staff, SESSION_COOKIE};
+pub use session::{login_cookie, Staff, LOGIN_FORM_SECONDS, SESSION_COOKIE};
 
 use crate::startup::AppState;
 use axum::Router;
@@ -23,7 +30,13 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(waves::router())
         .merge(codes::router())
+        .merge(kiosk::router())
         .merge(organisations::router())
         .merge(response::router())
-        .merge(results::router())
+        .merge(tokens::router())
+        .merge(research::router())
+        .merge(compare::router())
+        .merge(open_answers::router())
+        .merge(dashboard::router())
+        .merge(incidents::router())
 }

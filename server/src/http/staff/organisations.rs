@@ -31,12 +31,12 @@ async fn render(
     flash: Option<Flash>,
     csv: String,
 ) -> Result<Response, StaffError> {
-    let regions: HashMap<i32, String> = organisations::list_organisations(&state.db)
+    let regions: HashMap<i32, String> = organisations::list_organisations(&state.db, staff.scope())
         .await?
         .into_iter()
         .map(|o| (o.id, o.region))
         .collect();
-    let locations = organisations::list_locations(&state.db, None)
+    let locations = organisations::list_locations(&state.db, staff.scope())
         .await?
         .into_iter()
         .map(|l| LocationListRow {

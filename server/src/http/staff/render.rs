@@ -28,18 +28,26 @@ pub fn nav_for(role: Role) -> Vec<NavLink> {
             links.push(link("/staff/organisations", "Organisations"));
             links.push(link("/staff/codes", "Access codes"));
             links.push(link("/staff/response", "Response"));
+            links.push(link("/staff/kiosk", "Kiosk tablet"));
             links.push(link("/staff/results", "Results"));
+            links.push(link("/staff/compare", "Compare waves"));
+            links.push(link("/staff/open-answers", "Open answers"));
+            links.push(link("/staff/incidents", "Incidents"));
+            links.push(link("/staff/dashboard", "Institution dashboards"));
             links.push(link("/staff/tokens", "API tokens"));
         }
         Role::InstitutionAdmin => {
             links.push(link("/staff/dashboard", "Dashboard"));
             links.push(link("/staff/codes", "Access codes"));
             links.push(link("/staff/response", "Response"));
+            links.push(link("/staff/kiosk", "Kiosk tablet"));
+            links.push(link("/staff/incidents", "Incident counts"));
             links.push(link("/staff/tokens", "API tokens"));
         }
         Role::InstitutionViewer => {
             links.push(link("/staff/dashboard", "Dashboard"));
             links.push(link("/staff/response", "Response"));
+            links.push(link("/staff/incidents", "Incident counts"));
             links.push(link("/staff/tokens", "API tokens"));
         }
     }

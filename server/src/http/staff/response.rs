@@ -1,12 +1,13 @@
 //! Response tracking: per location, codes handed out and used against children placed.
-//! Institutions see their own locations; researchers see all.
+//! Institutions see their own locations; researchers see all. The store applies the scope.
 
 use super::render::{page, StaffError};
-use super::session::Staff;
-use crate::domain::staff::Role;
-use crate::domain::wave::WaveState;
+use super::session::{Staff, ORGANISATION_READERS};
+use crate::participation::{response_per_location, response_rate, wave_to_follow};
 use crate::startup::AppState;
-use crate::store::{codes, organisations, waves};
+use crate::store::codes::CodeCounts;
+use crate::store::organisations::LocationRow;
+use crate::store::waves;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -23,39 +24,10 @@ struct WaveQuery {
     wave: Option<String>,
 }
 
-/// Used codes per 100 children placed.
-pub fn rate(used: u64, placed: i64) -> String {
-    if placed <= 0 {
-        return String::new();
-    }
-    format!("{:.1}%", used as f64 * 100.0 / placed as f64)
-}
-
-async fn show(
-    State(state): State<AppState>,
-    staff: Staff,
-    Query(query): Query<WaveQuery>,
-) -> Result<Response, StaffError> {
-    staff.require(&[
-        Role::Researcher,
-        Role::InstitutionAdmin,
-        Role::InstitutionViewer,
-    ])?;
-    let all = waves::list(&state.db).await?;
-    let chosen = match &query.wave {
-        Some(label) => all
-            .iter()
-            .find(|w| &w.label == label)
-            .ok_or(StaffError::NotFound)?,
-        None => all
-            .iter()
-            .find(|w| w.state == WaveState::Open)
-            .or_else(|| all.first())
-            .ok_or(StaffError::NotFound)?,
-    };
-    let counts = codes::counts_per_location(&state.db, chosen.id).await?;
-    let locations =
-        organisations::list_locations(&state.db, staff.user.membership.organisation_id()).await?;
+/// The rows of the response table, and the total row.
+pub(super) fn response_rows(
+    locations: Vec<(LocationRow, CodeCounts)>,
+) -> (Vec<ResponseRow>, ResponseRow) {
     let mut total = ResponseRow {
         organisation: String::new(),
         location: String::new(),
@@ -65,10 +37,9 @@ async fn show(
         used: 0,
         rate: String::new(),
     };
-    let rows: Vec<ResponseRow> = locations
+    let rows = locations
         .into_iter()
-        .map(|l| {
-            let c = counts.get(&l.id).cloned().unwrap_or_default();
+        .map(|(l, c)| {
             total.children_placed += l.children_placed;
             total.issued += c.issued;
             total.used += c.used;
@@ -79,11 +50,24 @@ async fn show(
                 children_placed: l.children_placed,
                 issued: c.issued,
                 used: c.used,
-                rate: rate(c.used, i64::from(l.children_placed)),
+                rate: response_rate(c.used, i64::from(l.children_placed)),
             }
         })
         .collect();
-    total.rate = rate(total.used, i64::from(total.children_placed));
+    total.rate = response_rate(total.used, i64::from(total.children_placed));
+    (rows, total)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<WaveQuery>,
+) -> Result<Response, StaffError> {
+    staff.require(ORGANISATION_READERS)?;
+    let all = waves::list(&state.db).await?;
+    let chosen = wave_to_follow(&all, query.wave.as_deref()).ok_or(StaffError::NotFound)?;
+    let (rows, total) =
+        response_rows(response_per_location(&state.db, staff.scope(), chosen.id).await?);
     let wave_choices = all
         .iter()
         .map(|w| (w.label.clone(), w.id == chosen.id))
@@ -96,13 +80,4 @@ async fn show(
             .await?
             .into_response(),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_rate_is_used_codes_per_child_placed() {
-        assert_eq!(super::rate(3, 12), "25.0%");
-        assert_eq!(super::rate(0, 0), "");
-    }
 }

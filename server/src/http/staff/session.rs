@@ -2,6 +2,11 @@
 //!
 //! The session cookie holds a random token; the database holds its SHA-256. The cookie is
 //! HttpOnly and SameSite=Strict, and Secure whenever the server is reached over TLS.
+//!
+//! The sign-in form carries a token too (against login CSRF: another site signing a browser in
+//! to an account of the attacker's). Showing the form sets a pre-session cookie with a random
+//! value and puts the same value in the form; a sign-in without both, equal, is refused. The
+//! cookie is `__Host-` prefixed when Secure, so a sibling subdomain cannot plant one.
 
 use super::render::StaffError;
 use crate::accounts::{self, SignInError};
@@ -12,13 +17,41 @@ use crate::store::staff::{self as store, StaffUser};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "veilig_session";
+/// Who follows organisations' figures: researchers all of them, institution roles their own.
+pub const ORGANISATION_READERS: &[Role] = &[
+    Role::Researcher,
+    Role::InstitutionAdmin,
+    Role::InstitutionViewer,
+];
+/// How long a sign-in form stays usable.
+pub const LOGIN_FORM_SECONDS: u64 = 3600;
+
+/// The pre-session cookie of the sign-in form.
+pub fn login_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-veilig_login"
+    } else {
+        "veilig_login"
+    }
+}
+
+/// Sets the sign-in form's token (`max_age_seconds` 0 removes it).
+pub fn login_cookie(secure: bool, value: &str, max_age_seconds: u64) -> HeaderValue {
+    crate::http::cookies::set(
+        secure,
+        login_cookie_name(secure),
+        value,
+        "/",
+        Some(max_age_seconds),
+    )
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -52,6 +85,25 @@ impl Staff {
         }
     }
 
+    /// The scope of a page about one organisation, from `?organisation=ID` when given: an
+    /// institution's own organisation, or the one named if this person may see it (not found
+    /// otherwise). `None` for a researcher who named none.
+    pub fn narrowed(&self, asked: Option<&str>) -> Result<Option<Scope>, StaffError> {
+        match asked.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) => {
+                let id = a.parse::<i32>().map_err(|_| StaffError::NotFound)?;
+                self.scope()
+                    .narrow_to(id)
+                    .map(Some)
+                    .ok_or(StaffError::NotFound)
+            }
+            None => Ok(match self.scope() {
+                own @ Scope::Organisation(_) => Some(own),
+                Scope::National => None,
+            }),
+        }
+    }
+
     /// Every state-changing form carries the session's CSRF token.
     pub fn check_csrf(&self, sent: &str) -> Result<(), StaffError> {
         if constant_time_eq(sent.as_bytes(), self.csrf_token.as_bytes()) {
@@ -62,22 +114,12 @@ impl Staff {
     }
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE).and_then(Token::from_client)
+        let Some(token) =
+            crate::http::cookies::read(&parts.headers, SESSION_COOKIE).and_then(Token::from_client)
         else {
             return Err(StaffError::SignInNeeded.into_response());
         };
@@ -99,17 +141,31 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}"
-    );
-    // The token is URL-safe base64, so this is always a valid header value.
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+impl Staff {
+    /// Ends this session, as signing out does; the header clears the browser's cookie.
+    pub(super) async fn end_session(
+        &self,
+        state: &AppState,
+    ) -> Result<(header::HeaderName, HeaderValue), StaffError> {
+        store::delete_session(&state.db, &self.token_hash).await?;
+        Ok((header::SET_COOKIE, session_cookie(state, "", 0)))
+    }
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age_seconds: u64) -> HeaderValue {
+    crate::http::cookies::set(
+        state.secure_cookies,
+        SESSION_COOKIE,
+        value,
+        "/",
+        Some(max_age_seconds),
+    )
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -121,8 +177,16 @@ pub struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    // A form from elsewhere, or one shown before the cookie expired: show a fresh form. Not a
+    // failed sign-in, so it does not count toward the limit.
+    let expected =
+        crate::http::cookies::read(&headers, login_cookie_name(state.secure_cookies)).unwrap_or("");
+    if expected.is_empty() || !constant_time_eq(form.csrf.as_bytes(), expected.as_bytes()) {
+        return Redirect::to("/staff/login?error=expired").into_response();
+    }
     match accounts::sign_in(
         &state.db,
         &state.login_limits,
@@ -138,12 +202,18 @@ async fn login(
             } else {
                 "/staff"
             };
-            let max_age = accounts::SESSION_HOURS * 3600;
+            let max_age = accounts::SESSION_HOURS.unsigned_abs() * 3600;
             (
-                [(
-                    header::SET_COOKIE,
-                    session_cookie(&state, session.token.expose(), max_age),
-                )],
+                AppendHeaders([
+                    (
+                        header::SET_COOKIE,
+                        session_cookie(&state, session.token.expose(), max_age),
+                    ),
+                    (
+                        header::SET_COOKIE,
+                        login_cookie(state.secure_cookies, "", 0),
+                    ),
+                ]),
                 Redirect::to(next),
             )
                 .into_response()
@@ -180,13 +250,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_session_cookie_is_found_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; veilig_session=abc; b=2"),
-        );
-        assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
-        assert_eq!(cookie_value(&headers, "c"), None);
+    fn the_sign_in_form_cookie_cannot_be_planted_by_a_subdomain_over_tls() {
+        assert_eq!(login_cookie_name(true), "__Host-veilig_login");
+        let secure = login_cookie(true, "abc", 60);
+        let secure = secure.to_str().unwrap();
+        // `__Host-` cookies must be Secure, have Path=/ and no Domain.
+        assert!(secure.starts_with("__Host-veilig_login=abc; Path=/;"));
+        assert!(secure.contains("; Secure") && !secure.contains("Domain"));
+        assert!(!login_cookie(false, "abc", 60)
+            .to_str()
+            .unwrap()
+            .contains("Secure"));
     }
 }

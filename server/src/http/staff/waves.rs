@@ -123,10 +123,7 @@ fn parse_create(
     let label = form.label.trim();
     if label.is_empty() || label.chars().count() > 50 {
         errors.push("label: give a label of 1 to 50 characters".to_string());
-    } else if !label
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    } else if !crate::domain::wave::is_label(label) {
         errors
             .push("label: use letters, digits, - and _ only (it appears in addresses)".to_string());
     }

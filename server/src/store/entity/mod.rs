@@ -3,6 +3,7 @@
 pub mod access_code;
 pub mod api_token;
 pub mod audit_log;
+pub mod incident_count;
 pub mod instrument;
 pub mod location;
 pub mod organisation;

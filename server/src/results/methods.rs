@@ -1,0 +1,98 @@
+//! The methods note every export carries: the waves with their dates and instrument, the
+//! response rate, k, the suppression rule and the intervals.
+
+use super::Source;
+use crate::domain::results::measures::RESPONDENTS;
+use crate::domain::results::Dimension;
+use crate::export::SUPPRESSED;
+use crate::store::waves::Wave;
+use crate::store::{organisations, results as counts};
+use sea_orm::DbErr;
+
+pub const SUPPRESSION_RULE: &str = "a figure based on fewer than k children is hidden, whatever its value (also 0); \
+in every published total, row, column and sub-total (regions of organisations, setting types and age bands of \
+the two-way table) enough other figures are hidden that no hidden figure, and no group of fewer than k children, \
+can be worked out from everything published together; a share is hidden when fewer than k children answered the \
+question on its scale (\"don't know\" not counted)";
+
+pub const INTERVALS: &str =
+    "95% intervals: Wilson for shares, normal approximation for means, Newcombe's hybrid \
+score interval for the difference between two waves (significant when it leaves out 0)";
+
+/// Children who answered out of children placed, for a wave: "fewer than k" when under k.
+/// Read from the kept counts and the register (O(cells)), never from the responses.
+pub async fn response_rate(state: &Source<'_>, wave: &Wave) -> Result<String, DbErr> {
+    let answered: u64 = counts::counts(
+        state.db,
+        wave.id,
+        Dimension::Overall,
+        crate::domain::staff::Scope::National,
+    )
+    .await?
+    .iter()
+    .filter(|c| c.measure == RESPONDENTS)
+    .map(|c| c.n)
+    .sum();
+    let placed: i64 =
+        organisations::list_locations(state.db, crate::domain::staff::Scope::National)
+            .await?
+            .iter()
+            .map(|l| i64::from(l.children_placed))
+            .sum();
+    let k = crate::domain::results::effective_k(state.k);
+    Ok(if answered < k {
+        format!("fewer than {k} children answered")
+    } else if placed > 0 {
+        format!(
+            "{answered} children answered of {placed} placed ({:.1}%; children placed as now registered)",
+            answered as f64 * 100.0 / placed as f64
+        )
+    } else {
+        format!("{answered} children answered")
+    })
+}
+
+/// The note for a view over `waves`, each with its instrument version.
+pub async fn note(
+    state: &Source<'_>,
+    view: &str,
+    waves: &[(&Wave, &str)],
+) -> Result<Vec<(String, String)>, DbErr> {
+    let mut lines = vec![("View".to_string(), view.to_string())];
+    for (wave, instrument) in waves {
+        lines.push((
+            format!("Wave {}", wave.label),
+            format!(
+                "{} to {} ({}), instrument {instrument}{}",
+                wave.opens_on,
+                wave.closes_on,
+                wave.state.as_str(),
+                if wave.synthetic {
+                    "; synthetic demo data"
+                } else {
+                    ""
+                }
+            ),
+        ));
+        lines.push((
+            format!("Response rate {}", wave.label),
+            response_rate(state, wave).await?,
+        ));
+    }
+    let k = crate::domain::results::effective_k(state.k);
+    lines.push((
+        "k".into(),
+        format!("{k} (the fewest children behind any published figure)"),
+    ));
+    lines.push(("Suppression rule".into(), SUPPRESSION_RULE.into()));
+    lines.push((
+        "Hidden figures".into(),
+        format!("no number: an empty field in CSV and XLSX, null in JSON, system-missing in SPSS, {SUPPRESSED} on screen"),
+    ));
+    lines.push(("Intervals".into(), INTERVALS.into()));
+    lines.push((
+        "Exported on".into(),
+        chrono::Utc::now().date_naive().to_string(),
+    ));
+    Ok(lines)
+}
