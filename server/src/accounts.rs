@@ -7,7 +7,7 @@ use crate::auth::token::Token;
 use crate::domain::staff::{Email, Membership, NewPassword, Role};
 use crate::store::staff::{self as store, CreateUserError, StaffUser};
 use chrono::{Duration as ChronoDuration, Utc};
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -80,7 +80,7 @@ pub async fn add_user(
         }
     };
     let hash = hash_blocking(to_hash).await?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let user = store::create_user(&txn, &email, &hash, membership, temporary.is_some()).await?;
     store::audit(
         &txn,
@@ -206,7 +206,7 @@ pub async fn change_password(
         _ => return Err(AccountError::Invalid(errors)),
     };
     let hash = hash_blocking(new).await?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     store::set_password(&txn, user_id, &hash, false).await?;
     store::audit(&txn, Some(user_id), "user.change_password", "").await?;
     txn.commit().await?;
@@ -225,7 +225,7 @@ pub async fn reset_password(
         .ok_or(AccountError::UnknownUser)?;
     let temporary = NewPassword::temporary();
     let hash = hash_blocking(temporary.clone()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     store::set_password(&txn, user_id, &hash, true).await?;
     store::delete_sessions_of(&txn, user_id).await?;
     store::audit(&txn, Some(actor), "user.reset_password", &user.email).await?;
@@ -248,7 +248,7 @@ pub async fn set_active(
             "you cannot deactivate your own account".to_string(),
         ]));
     }
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     store::set_active(&txn, user_id, active).await?;
     if !active {
         store::delete_sessions_of(&txn, user_id).await?;

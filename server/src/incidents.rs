@@ -10,7 +10,7 @@ use crate::domain::SettingType;
 use crate::results::{self, ResultsError, Source};
 use crate::store::waves::Wave;
 use crate::store::{incidents as store, organisations, staff as staff_store, waves};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use std::collections::BTreeMap;
 
 /// The setting types an organisation registers for (those it has locations of), each with the
@@ -57,7 +57,7 @@ pub async fn register(
     organisation_id: i32,
     report: &QuarterReport,
 ) -> Result<Option<QuarterReport>, RegisterError> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let old = store::find(
         &txn,
         scope,

@@ -11,7 +11,7 @@ use crate::store::incidents;
 use crate::store::waves::Wave;
 use rand::rngs::StdRng;
 use rand::Rng;
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::collections::BTreeMap;
 
 /// Organisations that register their incidents at all.
@@ -84,7 +84,7 @@ pub async fn generate(
             .filter(|_| rng.random_bool(REGISTERING_SHARE))
             .collect()
     };
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let mut made = 0;
     for (&(organisation, setting), &children) in &placed {
         if children == 0 || !registering.contains(&organisation) {

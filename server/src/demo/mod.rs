@@ -25,9 +25,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::Value;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -122,7 +120,7 @@ pub async fn fill(
     let organisations = population::build(&mut rng, scale);
     let instrument = instruments.default_instrument();
 
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let mut region_ids = Vec::new();
     for name in population::REGIONS {
         let r = region::ActiveModel {
@@ -410,7 +408,7 @@ impl Generator<'_> {
             counts,
         } = std::mem::take(batch);
         let written = responses.len() as u64;
-        let txn = self.db.begin().await?;
+        let txn = crate::store::begin_write(self.db).await?;
         insert_rows(
             &txn,
             "access_code",

@@ -25,7 +25,7 @@ pub async fn generate_anonymous(
     location_id: i32,
     count: usize,
 ) -> Result<Vec<AccessCode>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut codes = Vec::with_capacity(count);
     let mut left = count;
     while left > 0 {
@@ -57,7 +57,7 @@ pub async fn generate_linkable(
             )
         })
         .collect();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut codes = Vec::with_capacity(clients.len());
     for chunk in pseudonyms.chunks(BATCH) {
         let these: Vec<String> = chunk.iter().flatten().cloned().collect();
@@ -226,7 +226,7 @@ pub async fn reissue(
     scope: Scope,
     old: &AccessCode,
 ) -> Result<Option<AccessCode>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let Some(stored) = find(&txn, scope, old).await? else {
         return Ok(None);
     };

@@ -11,9 +11,7 @@
 
 use super::responses::{insert_responses, NewResponse};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, Value};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 
 /// The smallest batch the mixer moves on its own, unless forced.
 pub const DEFAULT_BATCH: usize = 20;
@@ -92,7 +90,7 @@ struct Held {
 /// Moves held responses into `response`, as `select` says.
 pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, DbErr> {
     let backend = db.get_database_backend();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if backend == DatabaseBackend::Postgres {
         // A wave that closes, or a forced round, waits for its turn; an ordinary round of the
         // periodic mixer is skipped instead.
@@ -117,12 +115,6 @@ pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, D
             txn.rollback().await?;
             return Ok(Flushed::default());
         }
-    }
-    if backend == DatabaseBackend::Sqlite {
-        // Become the writer before reading: a read transaction that later writes cannot wait
-        // for another writer on SQLite, it fails at once ("database is locked").
-        txn.execute_unprepared("DELETE FROM pending_response WHERE 1 = 0")
-            .await?;
     }
     let (filter, values): (&str, Vec<Value>) = match select {
         Select::Waiting { .. } => ("", vec![]),

@@ -17,6 +17,20 @@ pub mod staff;
 pub mod tokens;
 pub mod waves;
 
+/// Begins a transaction that is going to write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), waiting its turn behind other writers: a transaction that reads first and
+/// writes later cannot wait there, it fails with "database is locked" the moment another
+/// connection has written in between. On PostgreSQL this is a plain `BEGIN`.
+pub async fn begin_write<C: sea_orm::TransactionTrait>(
+    db: &C,
+) -> Result<C::Transaction, sea_orm::DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 /// Whether an error means the database cannot serve us right now (it is down, restarting,
 /// unreachable, or — on SQLite — busy), as opposed to a bad query: the caller answers 503 and
 /// the device sends again later.

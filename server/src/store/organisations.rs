@@ -297,7 +297,7 @@ pub async fn import<C: TransactionTrait>(
     db: &C,
     rows: &[ImportRow],
 ) -> Result<ImportSummary, DbErr> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut known = Known::read(&txn).await?;
     let mut summary = ImportSummary::default();
     for row in rows {
@@ -377,7 +377,7 @@ pub async fn create_organisation<C: TransactionTrait>(
     name: &RegisterName,
     region: &RegisterName,
 ) -> Result<OrganisationRow, CreateError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let duplicate = || {
         CreateError::Duplicate(format!(
             "an organisation named {:?} exists already",

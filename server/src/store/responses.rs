@@ -9,7 +9,7 @@ use crate::domain::demographics::Demographics;
 use crate::domain::instrument::AnswersSoFar;
 use crate::domain::SettingType;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, Value};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, SqlErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, SqlErr};
 
 /// Everything stored for one response.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -110,7 +110,7 @@ pub async fn submit(
     code_hash: &str,
     new: &NewResponse,
 ) -> Result<SubmitOutcome, DbErr> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if !super::codes::transition_hash(&txn, code_hash, CodeState::Unused, CodeState::Used).await? {
         txn.rollback().await?;
         return Ok(if submission_exists(db, &new.submission_hash).await? {
