@@ -85,6 +85,11 @@ pub struct ServeArgs {
     /// a loopback address.
     #[arg(long, env = "VEILIG_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// Reverse proxies (addresses or networks, comma-separated, like 10.0.0.0/8) whose
+    /// X-Forwarded-For header names the client. The limits on wrong codes and sign-ins count
+    /// per client address; without this, behind a proxy everyone shares one count.
+    #[arg(long, env = "VEILIG_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
     /// The smallest number of children behind any published figure (never below 5).
     #[arg(long, env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
           value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..))]
@@ -256,6 +261,7 @@ impl GlobalArgs {
             site_dir: serve.site_dir.clone(),
             instruments_dir: self.instruments_dir(),
             behind_tls: serve.behind_tls,
+            trusted_proxies: serve.trusted_proxies.clone(),
             secure_cookies: serve
                 .secure_cookies
                 .unwrap_or(serve.behind_tls || !serve.addr.ip().is_loopback()),

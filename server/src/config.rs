@@ -21,6 +21,8 @@ pub struct Settings {
     /// Mark the cookies `Secure` (only sent over TLS). On by default when behind TLS or when
     /// the server listens on an address other than loopback.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client, for the rate limits.
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
     /// The disclosure threshold k (at least `domain::results::MIN_K`).
     pub k: u64,
     /// How arriving responses are mixed before they are stored for results.

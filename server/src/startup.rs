@@ -27,6 +27,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Browsers reach the server over HTTPS (HSTS, https:// on code cards).
     pub behind_tls: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (see `http::client_addr`).
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
     pub wave_instruments: Arc<crate::submission::InstrumentCache>,
     /// Wrong access codes per source address, in memory only.
     pub code_limits: Arc<crate::auth::rate_limit::RateLimiter>,
@@ -112,6 +114,7 @@ impl Application {
             login_limits: Arc::new(LoginLimits::default()),
             secure_cookies: settings.secure_cookies,
             behind_tls: settings.behind_tls,
+            trusted_proxies: settings.trusted_proxies.clone(),
             wave_instruments: Default::default(),
             code_limits: Arc::new(http::survey::code_limiter()),
             k: settings.k,

@@ -15,6 +15,7 @@ mod migrations;
 mod organisations;
 mod pages;
 mod participation;
+mod rate_limits;
 mod research_pages;
 mod responses;
 mod results;

@@ -166,6 +166,7 @@ async fn the_server_refuses_to_start_with_a_k_below_five() {
         k: 4,
         mix: Default::default(),
         survey: Default::default(),
+        trusted_proxies: Default::default(),
     };
     let refused =
         veilig::startup::Application::build(&settings, veilig::pepper::Pepper::random()).await;

@@ -132,6 +132,7 @@ pub async fn spawn_app_with(kind: Db, adjust: impl FnOnce(&mut Settings)) -> Tes
         k: veilig::domain::results::DEFAULT_K,
         mix: Default::default(),
         survey: Default::default(),
+        trusted_proxies: Default::default(),
     };
     adjust(&mut settings);
     // A known pepper, so tests can look for it where it must never be.

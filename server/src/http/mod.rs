@@ -2,6 +2,7 @@
 //! own `router()`; this one merges them and adds the cross-cutting layers.
 
 pub mod assets;
+pub mod client_addr;
 pub mod cookies;
 pub mod error;
 mod health;

@@ -2,18 +2,18 @@
 
 use super::error::ApiError;
 use crate::domain::response::parse_envelope;
+use crate::http::client_addr::ClientAddr;
 use crate::participation::CodeRefusal;
 use crate::startup::AppState;
 use crate::store::responses::SubmitOutcome;
 use crate::submission::{self, SubmitError};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/responses", post(create))
@@ -23,13 +23,13 @@ pub fn router() -> Router<AppState> {
 #[tracing::instrument(name = "submit_response", skip_all)]
 async fn create(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::BadJson(e.body_text()))?;
     let envelope = parse_envelope(&body).map_err(ApiError::Invalid)?;
     // Guessing codes through the API is limited like guessing them on the start page.
-    let source = peer.ip().to_string();
+    let source = client.key();
     if let Err(wait) = state.code_limits.check(&source) {
         return Err(ApiError::TooManyAttempts(wait.as_secs()));
     }

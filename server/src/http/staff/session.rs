@@ -14,14 +14,13 @@ use crate::auth::token::{constant_time_eq, Token};
 use crate::domain::staff::{Role, Scope};
 use crate::startup::AppState;
 use crate::store::staff::{self as store, StaffUser};
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "veilig_session";
 /// Who follows organisations' figures: researchers all of them, institution roles their own.
@@ -176,7 +175,7 @@ pub struct LoginForm {
 /// Failure: back to the sign-in page with one message for every kind of wrong input.
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: crate::http::client_addr::ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -192,7 +191,7 @@ async fn login(
         &state.login_limits,
         &form.email,
         &form.password,
-        peer.ip(),
+        client.0,
     )
     .await
     {

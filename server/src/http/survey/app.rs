@@ -13,13 +13,12 @@ use crate::startup::AppState;
 use crate::store::{drafts, responses, waves};
 use crate::submission;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use veilig_frontend::i18n::Lang;
 use veilig_frontend::survey::{render_app, render_lost, AppScreen, Routing, Screen, SurveyApp};
 
@@ -60,7 +59,7 @@ struct Accepted {
 /// 422 `format`; 429 after too many wrong codes from one address.
 async fn check(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: crate::http::client_addr::ClientAddr,
     headers: HeaderMap,
     body: Result<Json<CheckBody>, JsonRejection>,
 ) -> Result<Json<Accepted>, ApiError> {
@@ -71,7 +70,7 @@ async fn check(
             message: "give the code from the card".into(),
         }]));
     }
-    let source = peer.ip().to_string();
+    let source = client.key();
     if let Err(wait) = state.code_limits.check(&source) {
         return Err(ApiError::TooManyAttempts(wait.as_secs()));
     }

@@ -11,13 +11,12 @@ use crate::participation::{check_code, check_code_hash, CodeRefusal, Expected};
 use crate::startup::AppState;
 use crate::store::{drafts, responses};
 use crate::submission::{self, SubmitError};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use veilig_frontend::i18n::Lang;
 use veilig_frontend::survey::{render_lost, render_step, StepPage};
@@ -56,7 +55,7 @@ pub(super) fn wave_param(wave: Option<&str>) -> Option<&str> {
 /// to the start page with a kind message.
 async fn start(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: crate::http::client_addr::ClientAddr,
     headers: HeaderMap,
     Form(form): Form<StartForm>,
 ) -> Response {
@@ -67,7 +66,7 @@ async fn start(
         wave: kiosk.as_ref().map(|k| k.wave.as_str()).or(wave),
         location: kiosk.as_ref().map(|k| k.location_id),
     };
-    let source = peer.ip().to_string();
+    let source = client.key();
     if state.code_limits.check(&source).is_err() {
         return back_to_start("busy", lang, wave);
     }
