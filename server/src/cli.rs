@@ -62,7 +62,9 @@ pub enum Command {
     /// Personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Export a national breakdown of a published wave (with k and suppression applied).
+    /// Export a results view of published waves (a breakdown, a wave comparison or
+    /// within-child change) as CSV, XLSX, JSON or SPSS syntax, with k and suppression applied;
+    /// made as a researcher account and written to the audit log.
     Export(ExportArgs),
 }
 

@@ -5,8 +5,9 @@
 //!    (that figure passed k and complementary suppression in the engine), and only when the
 //!    children placed behind them (on average per quarter) reach k.
 //! 2. Complementary: the groups are cells of one table whose total is published, so hidden
-//!    groups are none or at least two that together reach k children placed (`suppress_with`).
-//!    Groups without any registration are known to add nothing and need no protection.
+//!    groups are none or at least two that together reach k children placed (the engine's own
+//!    `protect`, on the number of children placed). Groups without any registration are known
+//!    to add nothing and need no protection.
 //! 3. An institution sees a benchmark (the country, a setting type) only when at least
 //!    `MIN_OTHER_ORGANISATIONS` other organisations registered in it, so subtracting its own
 //!    registrations never gives one other organisation's figures.
