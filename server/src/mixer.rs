@@ -42,6 +42,11 @@ impl Mixer {
         }
     }
 
+    /// The smallest batch this mixer moves.
+    pub fn batch(&self) -> usize {
+        self.settings.batch
+    }
+
     /// A response was held: look whether a batch is full.
     pub fn nudge(&self) {
         self.wake.notify_one();

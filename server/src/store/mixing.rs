@@ -37,8 +37,8 @@ pub enum Select {
     /// All held responses once at least `batch` wait (those of waves that are no longer open
     /// always move); with `force`, whatever waits.
     Waiting { batch: usize, force: bool },
-    /// Everything held for one wave (it closes or is published).
-    Wave(i32),
+    /// Everything held for one wave (it closes or is published), with decoys up to `batch`.
+    Wave { wave_id: i32, batch: usize },
 }
 
 /// Holds a checked response. Runs in the transaction that marks the code used.
@@ -95,7 +95,7 @@ pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, D
         // A wave that closes, or a forced round, waits for its turn; an ordinary round of the
         // periodic mixer is skipped instead.
         let sql = match select {
-            Select::Wave(_) | Select::Waiting { force: true, .. } => {
+            Select::Wave { .. } | Select::Waiting { force: true, .. } => {
                 "SELECT true AS got FROM (SELECT pg_advisory_xact_lock($1)) AS l"
             }
             Select::Waiting { force: false, .. } => "SELECT pg_try_advisory_xact_lock($1) AS got",
@@ -118,7 +118,7 @@ pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, D
     }
     let (filter, values): (&str, Vec<Value>) = match select {
         Select::Waiting { .. } => ("", vec![]),
-        Select::Wave(wave_id) => ("WHERE wave_id = $1", vec![wave_id.into()]),
+        Select::Wave { wave_id, .. } => ("WHERE wave_id = $1", vec![wave_id.into()]),
     };
     // `id` is random, so this order is random too. The ids are chosen on the key alone: sorting
     // whole rows, payloads and all, would cost as much as every held response together.
@@ -147,7 +147,7 @@ pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, D
     let total = held.len();
     let (batch, force) = match select {
         Select::Waiting { batch, force } => (batch, force),
-        Select::Wave(_) => (DEFAULT_BATCH, true),
+        Select::Wave { batch, .. } => (batch, true),
     };
     if held.len() < batch && !force {
         held.retain(|h| !h.wave_open);

@@ -150,10 +150,22 @@ pub enum WaveChangeError {
 
 /// Moves a wave one step along `draft → open → closed → published`, never back or skipping.
 /// The update is conditional on the state read, so two people pressing at once move it once.
+/// Responses still held are mixed in batches of the default size.
 pub async fn advance(
     db: &sea_orm::DatabaseConnection,
     wave_id: i32,
     to: WaveState,
+) -> Result<Wave, WaveChangeError> {
+    advance_mixing(db, wave_id, to, super::mixing::DEFAULT_BATCH).await
+}
+
+/// `advance`, mixing what is still held in batches of at least `batch` (the server's
+/// `--mix-batch`).
+pub async fn advance_mixing(
+    db: &sea_orm::DatabaseConnection,
+    wave_id: i32,
+    to: WaveState,
+    batch: usize,
 ) -> Result<Wave, WaveChangeError> {
     let current = find_by_id(db, wave_id)
         .await?
@@ -185,7 +197,8 @@ pub async fn advance(
     if matches!(to, WaveState::Closed | WaveState::Published) {
         // Nothing may wait unmixed once the wave is closed: results count what was sent.
         loop {
-            let done = super::mixing::flush(db, super::mixing::Select::Wave(wave_id)).await?;
+            let done =
+                super::mixing::flush(db, super::mixing::Select::Wave { wave_id, batch }).await?;
             if done.left == 0 || done.moved == 0 {
                 break;
             }

@@ -225,7 +225,7 @@ async fn advance(
         )
         .await;
     };
-    match waves::advance(&state.db, id, to).await {
+    match waves::advance_mixing(&state.db, id, to, state.mixer.batch()).await {
         Ok(wave) => {
             crate::store::staff::audit(
                 &state.db,
