@@ -103,7 +103,8 @@ async fn change_password(
     .await
     {
         Ok(()) => {
-            // Other sessions end; this one goes on.
+            // Every session of the person ends, this one too: a stolen session dies with the
+            // old password. They sign in again with the new one.
             store::delete_sessions_of(&state.db, staff.user.id).await?;
             Ok(Redirect::to("/staff/login?changed=1").into_response())
         }
