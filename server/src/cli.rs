@@ -66,6 +66,21 @@ pub enum Command {
     /// within-child change) as CSV, XLSX, JSON or SPSS syntax, with k and suppression applied;
     /// made as a researcher account and written to the audit log.
     Export(ExportArgs),
+    /// Delete the answers of waves that closed more than --keep-years ago (responses, open
+    /// answers, anything unfinished). Lists what would go; deletes only with --delete. Result
+    /// counts, access codes and the audit log stay.
+    Retention(RetentionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Keep the answers of waves that closed less than this many years ago.
+    #[arg(long, env = "VEILIG_KEEP_YEARS",
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub keep_years: u32,
+    /// Really delete (without it, only list what would be deleted).
+    #[arg(long)]
+    pub delete: bool,
 }
 
 #[derive(Debug, Args)]

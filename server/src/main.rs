@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
             veilig::commands::tokens::create(&cli.global, args).await
         }
         Command::Export(args) => veilig::commands::export::run(&cli.global, args).await,
+        Command::Retention(args) => veilig::commands::retention::run(&cli.global, args).await,
         Command::Response(args) => veilig::commands::response::run(&cli.global, args).await,
         Command::Locations(args) => {
             veilig::commands::organisations::list_locations(&cli.global, args).await

@@ -343,3 +343,72 @@ fn export_prints_a_suppressed_breakdown_and_token_create_prints_a_token_once() {
     let nobody = sandbox.veilig(&["token", "create", "--email", "x@example.nl"], None);
     assert!(stderr(&nobody).contains("no active account"));
 }
+
+#[test]
+fn retention_lists_old_answers_then_deletes_them_and_the_published_figures_stay() {
+    let sandbox = Sandbox::new();
+    let demo = sandbox.veilig(&["demo", "--responses", "200"], None);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let user = sandbox.veilig(
+        &[
+            "user",
+            "add",
+            "--email",
+            "r@example.nl",
+            "--role",
+            "researcher",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(user.status.success());
+    let breakdown = || {
+        let out = sandbox.veilig(
+            &[
+                "export",
+                "--as",
+                "r@example.nl",
+                "--wave",
+                "2021",
+                "--by",
+                "setting_type",
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let before = breakdown();
+
+    // The demo's 2021 wave closed in June 2021; 2023 is still open, so it is never listed.
+    let listed = sandbox.veilig(&["retention", "--keep-years", "3"], None);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let text = stdout(&listed);
+    assert!(
+        text.starts_with("2021\tclosed 2021-06-30\t200 responses"),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("2023")), "{text}");
+    assert!(text.contains("--delete"), "{text}");
+
+    let deleted = sandbox.veilig(&["retention", "--keep-years", "3", "--delete"], None);
+    assert!(deleted.status.success(), "{}", stderr(&deleted));
+    assert_eq!(stdout(&deleted), "deleted\t2021\t200 responses\n");
+    let again = sandbox.veilig(&["retention", "--keep-years", "3"], None);
+    assert!(
+        stdout(&again).starts_with("No closed wave"),
+        "{}",
+        stdout(&again)
+    );
+
+    // The figures come from the result counts, which stay; only the notes' dates may differ.
+    let same = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("# Made"))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(same(&breakdown()), same(&before));
+
+    let bad = sandbox.veilig(&["retention", "--keep-years", "0"], None);
+    assert!(!bad.status.success(), "keeping nothing at all is refused");
+}

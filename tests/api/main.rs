@@ -19,6 +19,7 @@ mod rate_limits;
 mod research_pages;
 mod responses;
 mod results;
+mod retention;
 mod schema;
 mod staff_accounts;
 mod survey;

@@ -4,6 +4,7 @@ pub mod codes;
 pub mod export;
 pub mod organisations;
 pub mod response;
+pub mod retention;
 pub mod tokens;
 pub mod users;
 

@@ -12,6 +12,7 @@ pub mod organisations;
 pub mod pairs;
 pub mod responses;
 pub mod results;
+pub mod retention;
 pub mod scope;
 pub mod staff;
 pub mod tokens;
