@@ -3,8 +3,8 @@
 //! What goes: every response, its answers and open answers (with their themes), and whatever a
 //! wave still holds in `pending_response` or `survey_draft`. What stays: the result counts the
 //! published figures are made from (aggregates, shown only through the disclosure engine), the
-//! access codes (hashes, for the response rate), the wave and the audit log, which records the
-//! deletion.
+//! access codes (hashes, for the response rate; their pseudonyms are removed), the wave and the
+//! audit log, which records the deletion.
 
 use sea_orm::{ConnectionTrait, DbErr, Statement, TransactionSession, Value};
 
@@ -82,6 +82,8 @@ pub async fn delete_answers_of<C: sea_orm::TransactionTrait>(
         "DELETE FROM pending_response WHERE wave_id = $1",
         "DELETE FROM survey_draft WHERE code_hash IN \
          (SELECT code_hash FROM access_code WHERE wave_id = $1)",
+        // With nothing left to link, the pseudonyms of linkable codes go too.
+        "UPDATE access_code SET pseudonym = NULL WHERE wave_id = $1",
     ];
     for sql in statements {
         txn.execute_raw(Statement::from_sql_and_values(backend, sql, id()))
