@@ -162,7 +162,7 @@ fn complete_answers(instrument: &Instrument, setting: SettingType, seed: usize) 
         let Some(scale) = instrument.scale_of(item) else {
             continue;
         };
-        let value = if (seed + i) % 13 == 0 || scale.points.is_empty() {
+        let value = if (seed + i).is_multiple_of(13) || scale.points.is_empty() {
             None
         } else {
             Some(scale.points[(seed + i) % scale.points.len()].value)

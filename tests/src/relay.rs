@@ -57,6 +57,12 @@ impl Relay {
 
     /// Off: open connections are cut and the port stops listening (connections are refused).
     pub async fn switch_off(&self) {
+        self.abort_all();
+        // Aborted tasks drop their sockets when the runtime next gets to them.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    fn abort_all(&self) {
         let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(listening) = tasks.listening.take() {
             listening.abort();
@@ -64,9 +70,6 @@ impl Relay {
         for connection in tasks.open.drain(..) {
             connection.abort();
         }
-        drop(tasks);
-        // Aborted tasks drop their sockets when the runtime next gets to them.
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
     /// On again, on the same port.
@@ -83,12 +86,6 @@ impl Relay {
 
 impl Drop for Relay {
     fn drop(&mut self) {
-        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(listening) = tasks.listening.take() {
-            listening.abort();
-        }
-        for connection in tasks.open.drain(..) {
-            connection.abort();
-        }
+        self.abort_all();
     }
 }
