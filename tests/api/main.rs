@@ -4,6 +4,7 @@ mod anonymity;
 mod authorization;
 mod compare;
 mod dashboard;
+mod database_down;
 mod demo;
 mod drafts;
 mod exports;

@@ -116,3 +116,63 @@ async fn with_the_network_cut_the_survey_is_finished_and_sent_once_when_it_retur
         "girl"
     );
 }
+
+/// The tablet has its network, but the server's database is away (PostgreSQL stopped): the
+/// server answers 503, the finished survey waits on the tablet, and the tablet sends it again
+/// by itself once the database is back; it is stored once.
+#[tokio::test]
+async fn with_the_database_away_the_survey_waits_on_the_tablet_and_is_sent_once_it_is_back() {
+    let postgres = veilig_tests::postgres_server_url()
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string();
+    let relay = veilig_tests::relay::Relay::to(&postgres).await;
+    let app = veilig_tests::spawn_app_with(Db::Postgres, |s| {
+        s.database_url = s.database_url.replacen(&postgres, &relay.address, 1);
+    })
+    .await;
+    let locations = app.with_register().await;
+    app.wave("2023", WaveState::Open).await;
+    let code = app.codes("2023", locations["Groep Eik"], 1).await.remove(0);
+    let browser = Browser::start(true).await;
+    browser.viewport(TABLET).await;
+    browser
+        .start_survey(&app.url(&format!("/?code={code}")))
+        .await;
+    browser.choose("language-nl").await;
+    assert_eq!(browser.next().await, "intro");
+    assert_eq!(browser.next().await, "about");
+    browser.choose("gender-boy").await;
+    browser.next_until(|s| s == "send").await;
+
+    relay.switch_off().await;
+    browser.next().await;
+    // The server waits up to its pool's acquire timeout (5 s) before it answers 503.
+    assert_eq!(browser.wait_for_screen(15, |s| s == "saved").await, "saved");
+    browser.check_screen("database-away-saved").await;
+    let waiting = browser.local_storage().await;
+    assert!(
+        waiting.iter().any(|(k, _)| k == "veilig.outbox"),
+        "{waiting:?}"
+    );
+
+    relay.switch_on().await;
+    assert_eq!(
+        browser.wait_for_screen(30, |s| s == "thanks").await,
+        "thanks"
+    );
+    let kept = browser.local_storage().await;
+    assert!(
+        kept.iter().all(|(k, _)| !k.starts_with("veilig.")),
+        "{kept:?}"
+    );
+    browser.close().await;
+    assert_eq!(responses(&app).await, "1");
+    assert_eq!(
+        app.strings("SELECT gender AS n FROM response", &["n"])
+            .await[0][0],
+        "boy"
+    );
+}

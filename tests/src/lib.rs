@@ -1,6 +1,8 @@
 //! Test helpers: start the real server on port 0 against a fresh database, SQLite or
 //! PostgreSQL, and talk to it over HTTP.
 
+pub mod relay;
+
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use std::path::PathBuf;
 use veilig::config::Settings;

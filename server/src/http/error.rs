@@ -7,6 +7,10 @@ use axum::Json;
 use sea_orm::DbErr;
 use serde::Serialize;
 
+/// A 503 tells devices to try again after this many seconds: a database that restarts is
+/// usually back by then, and many devices do not all come back at once.
+const RETRY_WHEN_UNAVAILABLE_SECS: u64 = 10;
+
 #[derive(Debug)]
 pub enum ApiError {
     /// 404: the named thing does not exist.
@@ -30,7 +34,7 @@ pub enum ApiError {
     BadQuery(String),
     /// 409: results are shown once the wave is published.
     NotPublished,
-    /// 503: the database cannot be reached right now.
+    /// 503 with Retry-After: the database cannot be reached right now.
     Unavailable,
     /// 500: something unexpected; details go to the log only.
     Internal(String),
@@ -109,10 +113,15 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
-        if let ApiError::TooManyAttempts(seconds) = self {
+        let retry_after = match self {
+            ApiError::TooManyAttempts(seconds) => Some(seconds.max(1)),
+            ApiError::Unavailable => Some(RETRY_WHEN_UNAVAILABLE_SECS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, seconds.max(1).into());
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
         }
         response
     }

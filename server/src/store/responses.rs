@@ -67,13 +67,18 @@ pub async fn setting_of_location<C: ConnectionTrait>(
     Ok(placement(db, location_id).await?.2)
 }
 
-/// Whether a submission was taken in already: mixed into `response` or still held.
+/// Whether a submission was taken in already: still held or mixed into `response`.
+///
+/// Held first, then mixed: the mixer moves a response from one table to the other in one
+/// transaction, so a response that is no longer held when we look there is already in
+/// `response` when we look there next. The other order could miss one being moved between the
+/// two looks, and answer a device that resends a stored survey with 409 "used".
 pub async fn submission_exists<C: ConnectionTrait>(
     db: &C,
     submission_hash: &str,
 ) -> Result<bool, DbErr> {
-    Ok(submission_exists_mixed(db, submission_hash).await?
-        || exists_in(db, "pending_response", submission_hash).await?)
+    Ok(exists_in(db, "pending_response", submission_hash).await?
+        || submission_exists_mixed(db, submission_hash).await?)
 }
 
 /// Whether a submission is in `response` already.
