@@ -7,7 +7,18 @@ use sea_orm::{ConnectionTrait, DbErr};
 /// Both SQLite (32,766) and PostgreSQL (65,535) take this many bound values per statement.
 const MAX_VALUES_PER_STATEMENT: usize = 30_000;
 
-/// Inserts `rows` into `table`, as few statements as the parameter limits allow.
+/// How many of `left` rows the next statement takes: the largest power of two that fits.
+///
+/// The database driver keeps every statement it prepares in a per-connection cache. Were each
+/// batch of a different size one statement, every size would be a new entry, and a few hundred
+/// entries of thousands of parameters each is hundreds of megabytes. Powers of two leave at most
+/// about 15 shapes per table, whatever the batch sizes.
+fn chunk(left: usize, max: usize) -> usize {
+    let cap = left.min(max);
+    1 << (usize::BITS - 1 - cap.leading_zeros())
+}
+
+/// Inserts `rows` into `table`, in statements of power-of-two sizes within the parameter limits.
 pub async fn insert_rows<C: ConnectionTrait>(
     db: &C,
     table: &str,
@@ -15,13 +26,16 @@ pub async fn insert_rows<C: ConnectionTrait>(
     rows: Vec<Vec<Value>>,
 ) -> Result<(), DbErr> {
     let per_statement = (MAX_VALUES_PER_STATEMENT / columns.len().max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
+    let mut left = rows.len();
+    let mut rows = rows.into_iter();
+    while left > 0 {
+        let take = chunk(left, per_statement);
+        left -= take;
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new(table))
             .columns(columns.iter().map(|c| Alias::new(*c)));
-        for row in rows.by_ref().take(per_statement) {
+        for row in rows.by_ref().take(take) {
             insert
                 .values(row.into_iter().map(SimpleExpr::Value))
                 .map_err(|e| DbErr::Custom(format!("building the insert into {table}: {e}")))?;
@@ -30,4 +44,26 @@ pub async fn insert_rows<C: ConnectionTrait>(
         db.execute_raw(statement).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk;
+
+    #[test]
+    fn rows_go_in_power_of_two_statements_that_add_up() {
+        for (left, max) in [(1, 100), (7, 100), (500, 7_500), (20_001, 7_500), (64, 64)] {
+            let mut rest = left;
+            let mut sizes = Vec::new();
+            while rest > 0 {
+                let take = chunk(rest, max);
+                assert!(take.is_power_of_two() && take <= max && take <= rest);
+                sizes.push(take);
+                rest -= take;
+            }
+            assert_eq!(sizes.iter().sum::<usize>(), left);
+            assert!(sizes.len() <= 15 + left / max, "{left}: {sizes:?}");
+        }
+        assert_eq!(chunk(500, 7_500), 256);
+    }
 }
