@@ -46,6 +46,15 @@ impl Sandbox {
         child.wait_with_output().unwrap()
     }
 
+    /// A researcher account, as exports are made by a named researcher.
+    fn add_researcher(&self, email: &str) {
+        let user = self.veilig(
+            &["user", "add", "--email", email, "--role", "researcher"],
+            Some("a long enough password\n"),
+        );
+        assert!(user.status.success(), "{}", stderr(&user));
+    }
+
     fn file(&self, name: &str, content: &str) -> PathBuf {
         let path = self.dir.join(name);
         std::fs::write(&path, content).unwrap();
@@ -232,18 +241,7 @@ fn export_prints_a_suppressed_breakdown_and_token_create_prints_a_token_once() {
     let nobody = sandbox.veilig(&["export", "--wave", "2021", "--as", "x@example.nl"], None);
     assert!(!nobody.status.success());
     assert!(stderr(&nobody).contains("not an active researcher account"));
-    let user = sandbox.veilig(
-        &[
-            "user",
-            "add",
-            "--email",
-            "r@example.nl",
-            "--role",
-            "researcher",
-        ],
-        Some("a long enough password\n"),
-    );
-    assert!(user.status.success());
+    sandbox.add_researcher("r@example.nl");
     let export = |args: &[&str]| {
         let mut all = vec!["export", "--as", "r@example.nl"];
         all.extend_from_slice(args);
@@ -349,18 +347,7 @@ fn retention_lists_old_answers_then_deletes_them_and_the_published_figures_stay(
     let sandbox = Sandbox::new();
     let demo = sandbox.veilig(&["demo", "--responses", "200"], None);
     assert!(demo.status.success(), "{}", stderr(&demo));
-    let user = sandbox.veilig(
-        &[
-            "user",
-            "add",
-            "--email",
-            "r@example.nl",
-            "--role",
-            "researcher",
-        ],
-        Some("a long enough password\n"),
-    );
-    assert!(user.status.success());
+    sandbox.add_researcher("r@example.nl");
     let breakdown = || {
         let out = sandbox.veilig(
             &[
