@@ -18,6 +18,7 @@ mod m20261124_000008_create_result_counts;
 mod m20261125_000009_create_pending_responses;
 mod m20261125_000010_create_open_answer_themes;
 mod m20261125_000011_add_setting_type_to_incident_counts;
+mod m20261125_000012_create_published_tables;
 mod without_rowid;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_create_pending_responses::Migration),
             Box::new(m20261125_000010_create_open_answer_themes::Migration),
             Box::new(m20261125_000011_add_setting_type_to_incident_counts::Migration),
+            Box::new(m20261125_000012_create_published_tables::Migration),
         ]
     }
 }

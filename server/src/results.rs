@@ -8,13 +8,14 @@ pub mod exports;
 pub mod families;
 pub mod flat;
 pub mod methods;
+pub mod published;
 pub mod themes;
 pub mod views;
 
 pub use flat::{flat_rows, FlatDomain, FlatItem, FlatRow};
 
 use crate::domain::results::family::FamilyKind;
-use crate::domain::results::{compute, compute_one_way, Dimension, ResultTable};
+use crate::domain::results::{compute_one_way, Dimension, ResultTable};
 use crate::domain::staff::Scope;
 use crate::domain::wave::WaveState;
 use crate::domain::SettingType;
@@ -41,6 +42,8 @@ pub struct Source<'a> {
     pub db: &'a DatabaseConnection,
     pub instruments: &'a InstrumentCache,
     pub k: u64,
+    /// Tables of published waves this process has read or made.
+    pub published: &'a published::PublishedTables,
 }
 
 impl<'a> From<&'a AppState> for Source<'a> {
@@ -49,37 +52,27 @@ impl<'a> From<&'a AppState> for Source<'a> {
             db: &state.db,
             instruments: &state.wave_instruments,
             k: state.k,
+            published: &state.published,
         }
     }
 }
 
-/// Every table of the family of `kind` for a published wave, protected together.
-pub async fn tables(
-    state: &Source<'_>,
-    wave: &Wave,
-    kind: FamilyKind,
-) -> Result<Vec<ResultTable>, ResultsError> {
-    if wave.state != WaveState::Published {
-        return Err(ResultsError::NotPublished(wave.label.clone()));
-    }
-    let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
-    let cell_counts = counts::cell_counts(state.db, wave.id, kind).await?;
-    let family = families::family(state.db, kind, &cell_counts).await?;
-    Ok(compute(&instrument, &family, &cell_counts, state.k))
-}
-
-/// A national breakdown of a published wave: one table of its family.
+/// A national breakdown of a published wave: one table of its family, whose tables are all
+/// protected together (made once per wave, see `published`).
 pub async fn table(
     state: &Source<'_>,
     wave: &Wave,
     dimension: Dimension,
 ) -> Result<ResultTable, ResultsError> {
-    let mut all = tables(state, wave, FamilyKind::of(dimension)).await?;
-    let at = all
+    if wave.state != WaveState::Published {
+        return Err(ResultsError::NotPublished(wave.label.clone()));
+    }
+    let family = published::tables(state, wave, FamilyKind::of(dimension)).await?;
+    let table = family
         .iter()
-        .position(|t| t.dimension == dimension)
+        .find(|t| t.dimension == dimension)
         .ok_or_else(|| DbErr::Custom(format!("no {} table", dimension.as_str())))?;
-    Ok(all.swap_remove(at))
+    Ok(table.clone())
 }
 
 /// What an institution sees of one published wave: its own figures (or "too few responses"),

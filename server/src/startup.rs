@@ -42,6 +42,8 @@ pub struct AppState {
     pub help: Arc<veilig_frontend::survey::HelpContacts>,
     /// Signs the passes of unlocked kiosk tablets.
     pub kiosk_key: Arc<crate::kiosk::KioskKey>,
+    /// The tables of published waves read or made so far (see `results::published`).
+    pub published: Arc<crate::results::published::PublishedTables>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -103,6 +105,7 @@ impl Application {
             .build();
         let state = AppState {
             kiosk_key: Arc::new(crate::kiosk::KioskKey::from_pepper(&pepper)),
+            published: Arc::default(),
             help: Arc::new(help),
             survey: settings.survey.clone(),
             backend: Backend::of(&db),

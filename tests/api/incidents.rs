@@ -104,7 +104,8 @@ on_both_databases! {
         app.with_demo_data().await;
         let wave = veilig::store::waves::find_by_label(&app.db, "2021").await.unwrap().unwrap();
         let cache = veilig::submission::InstrumentCache::default();
-        let source = veilig::results::Source { db: &app.db, instruments: &cache, k: 10 };
+        let published = veilig::results::published::PublishedTables::default();
+        let source = veilig::results::Source { db: &app.db, instruments: &cache, k: 10, published: &published };
         let table = veilig::incidents::setting_table(&source, &wave).await.unwrap();
         assert!(table.total.shown, "the national figure is shown");
         let with_data: Vec<_> = table.rows.iter().filter(|(_, r)| !r.totals.is_empty()).collect();

@@ -150,6 +150,51 @@ on_both_databases! {
         let admin = app.staff("a@example.nl", "admin", None).await;
         assert_eq!(admin.get("/staff/results").await.status(), 403);
     }
+
+    async fn published_figures_are_made_once_and_a_later_register_change_does_not_regroup_them(app) {
+        let locations = app.with_register().await;
+        let wave = app.wave("2023", WaveState::Open).await;
+        for location in ["Groep Eik", "Team 1"] {
+            for code in app.codes("2023", locations[location], 12).await {
+                assert_eq!(app.post_json("/api/v1/responses", &submission(&code)).await.status(), 201);
+            }
+        }
+        let researcher = app.staff("r@example.nl", "researcher", None).await;
+        let path = format!("/staff/waves/{wave}/state");
+        assert_eq!(researcher.post(&path, &[("to", "closed")]).await.status(), 200);
+        assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 200);
+        // Publishing made every family of tables and stored it.
+        let stored = app.strings(&format!(
+            "SELECT family, CAST(k AS TEXT) AS k FROM published_table WHERE wave_id = {wave} ORDER BY family"), &["family", "k"]).await;
+        assert_eq!(stored, [["gender", "10"], ["place", "10"], ["setting", "10"], ["whole", "10"]]);
+
+        let token = token_for(&app, "r2@example.nl", "researcher", None).await;
+        let by_organisation = "/api/v1/waves/2023/results?by=organisation";
+        let before: Value = get_with(&app, &token, by_organisation).await.json().await.unwrap();
+        let rows = before["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 3, "the total and two organisations: {before}");
+        assert!(rows.iter().any(|r| r["label"] == "De Linde" && r["n"] == 12), "{before}");
+
+        // A new organisation joins the register after publication. Regrouping would add a row
+        // (and could move what is hidden); the published tables stay as they were.
+        let joined = veilig::domain::organisation_import::parse(
+            "organisation,region,location,setting_type,children_placed\nNieuw Huis,Utrecht,Huis 1,gezinshuis,4\n").unwrap();
+        veilig::store::organisations::import(&app.db, &joined).await.unwrap();
+        let after: Value = get_with(&app, &token, by_organisation).await.json().await.unwrap();
+        assert_eq!(before["rows"], after["rows"]);
+        // Also for a process that never saw them: it reads what was stored at publication.
+        let wave = veilig::store::waves::find_by_label(&app.db, "2023").await.unwrap().unwrap();
+        let cache = veilig::submission::InstrumentCache::default();
+        let published = veilig::results::published::PublishedTables::default();
+        let fresh = veilig::results::Source { db: &app.db, instruments: &cache, k: 10, published: &published };
+        let table = veilig::results::table(&fresh, &wave, veilig::domain::results::Dimension::Organisation).await.unwrap();
+        assert!(table.rows.iter().all(|r| r.label != "Nieuw Huis"), "{table:?}");
+        // At another k the engine makes (and stores) the tables anew: here both rows are hidden.
+        let stricter = veilig::results::Source { k: 13, ..fresh };
+        let table = veilig::results::table(&stricter, &wave, veilig::domain::results::Dimension::Organisation).await.unwrap();
+        assert_eq!(table.k, 13);
+        assert!(table.rows.iter().all(|r| r.n.is_none()), "{table:?}");
+    }
 }
 
 #[tokio::test]

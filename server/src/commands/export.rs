@@ -62,10 +62,12 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
         .filter(|u| u.active && u.role() == Role::Researcher)
         .ok_or_else(|| anyhow!("--as: {} is not an active researcher account", args.actor))?;
     let instruments = crate::submission::InstrumentCache::default();
+    let published = crate::results::published::PublishedTables::default();
     let source = crate::results::Source {
         db: &db,
         instruments: &instruments,
         k,
+        published: &published,
     };
     let export = export_view(&source, &view).await?;
     let bytes = export::render(&export, format, args.part.as_deref()).map_err(|e| anyhow!(e))?;

@@ -10,6 +10,7 @@ pub mod mixing;
 pub mod open_answers;
 pub mod organisations;
 pub mod pairs;
+pub mod published;
 pub mod responses;
 pub mod results;
 pub mod retention;

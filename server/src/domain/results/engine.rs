@@ -6,12 +6,12 @@
 use super::family::{Family, Structure, TOTAL};
 use super::measures::DONT_KNOW_VALUE;
 use super::protect::{effective_k, protect};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The fixed breakdowns. There are no free filters: two overlapping queries could otherwise be
 /// subtracted from each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Overall,

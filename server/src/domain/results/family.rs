@@ -23,6 +23,23 @@ pub enum FamilyKind {
 }
 
 impl FamilyKind {
+    pub const ALL: [FamilyKind; 4] = [
+        FamilyKind::Whole,
+        FamilyKind::Gender,
+        FamilyKind::Place,
+        FamilyKind::Setting,
+    ];
+
+    /// How the family is named where its published tables are stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FamilyKind::Whole => "whole",
+            FamilyKind::Gender => "gender",
+            FamilyKind::Place => "place",
+            FamilyKind::Setting => "setting",
+        }
+    }
+
     pub fn of(dimension: Dimension) -> FamilyKind {
         match dimension {
             Dimension::Overall => FamilyKind::Whole,

@@ -8,9 +8,9 @@ use super::family::Family;
 use super::intervals::{mean, wilson, Estimate};
 use super::measures::{domain_measure, DONT_KNOW_VALUE, RESPONDENTS};
 use crate::domain::instrument::{Instrument, Item};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemResult {
     pub key: String,
     /// Children who answered (a value or "don't know"); `None` when hidden.
@@ -25,7 +25,7 @@ pub struct ItemResult {
     pub share_safe: Option<Estimate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainResult {
     pub key: String,
     /// Children with a score in this domain (the denominator); `None` when hidden.
@@ -33,7 +33,7 @@ pub struct DomainResult {
     pub share_safe: Option<Estimate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupResult {
     pub value: String,
     pub label: String,
@@ -61,7 +61,7 @@ impl GroupResult {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultTable {
     pub dimension: Dimension,
     /// The k applied.

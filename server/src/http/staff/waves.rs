@@ -227,6 +227,17 @@ async fn advance(
     };
     match waves::advance_mixing(&state.db, id, to, state.mixer.batch()).await {
         Ok(wave) => {
+            if to == WaveState::Published {
+                // The figures are made now, from the register as it is at publication. Should
+                // that fail, they are made on first reading instead.
+                let source = crate::results::Source::from(&state);
+                if let Err(e) = crate::results::published::freeze(&source, &wave).await {
+                    tracing::warn!(
+                        "the tables of wave {} are made on first reading: {e}",
+                        wave.label
+                    );
+                }
+            }
             crate::store::staff::audit(
                 &state.db,
                 Some(staff.user.id),
