@@ -15,7 +15,7 @@ pub mod views;
 pub use flat::{flat_rows, FlatDomain, FlatItem, FlatRow};
 
 use crate::domain::results::family::FamilyKind;
-use crate::domain::results::{compute_one_way, Dimension, ResultTable};
+use crate::domain::results::{compute_one_way, Count, Dimension, ResultTable};
 use crate::domain::staff::Scope;
 use crate::domain::wave::WaveState;
 use crate::domain::SettingType;
@@ -100,7 +100,10 @@ pub async fn institution_view(
     }
     let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
     let own_scope = Scope::Organisation(organisation_id);
-    let own_counts = counts::counts(state.db, wave.id, Dimension::Overall, own_scope).await?;
+    // One read per wave: the own counts per setting type, and their sum for the whole.
+    let own_by_setting =
+        counts::counts(state.db, wave.id, Dimension::SettingType, own_scope).await?;
+    let own_counts = summed_as_one_group(&own_by_setting, "all");
     let all = vec![("all".to_string(), "Your organisation".to_string())];
     let own = compute_one_way(&instrument, Dimension::Overall, all, &own_counts, state.k);
     let own_n = own.total.n;
@@ -110,8 +113,6 @@ pub async fn institution_view(
         (Some(_), None) => true,
         _ => false,
     };
-    let own_by_setting =
-        counts::counts(state.db, wave.id, Dimension::SettingType, own_scope).await?;
     let own_in = |setting: &str| -> u64 {
         own_by_setting
             .iter()
@@ -147,4 +148,53 @@ pub async fn institution_view(
         },
         settings,
     })
+}
+
+/// Counts of several groups added up as one group.
+fn summed_as_one_group(counts: &[Count], group: &str) -> Vec<Count> {
+    let mut sums: std::collections::BTreeMap<(&str, i16), u64> = std::collections::BTreeMap::new();
+    for c in counts {
+        *sums.entry((c.measure.as_str(), c.value)).or_insert(0) += c.n;
+    }
+    sums.into_iter()
+        .map(|((measure, value), n)| Count {
+            group: group.to_string(),
+            measure: measure.to_string(),
+            value,
+            n,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(group: &str, measure: &str, value: i16, n: u64) -> Count {
+        Count {
+            group: group.into(),
+            measure: measure.into(),
+            value,
+            n,
+        }
+    }
+
+    #[test]
+    fn counts_of_several_groups_add_up_per_measure_and_value() {
+        let by_setting = [
+            count("closed", "safe_home", 4, 3),
+            count("open_residential", "safe_home", 4, 5),
+            count("open_residential", "safe_home", 2, 1),
+            count("closed", "_respondents", 1, 3),
+            count("open_residential", "_respondents", 1, 6),
+        ];
+        assert_eq!(
+            summed_as_one_group(&by_setting, "all"),
+            [
+                count("all", "_respondents", 1, 9),
+                count("all", "safe_home", 2, 1),
+                count("all", "safe_home", 4, 8),
+            ]
+        );
+    }
 }

@@ -1,12 +1,11 @@
 //! The methods note every export carries: the waves with their dates and instrument, the
 //! response rate, k, the suppression rule and the intervals.
 
-use super::Source;
-use crate::domain::results::measures::RESPONDENTS;
+use super::{ResultsError, Source};
 use crate::domain::results::Dimension;
 use crate::export::SUPPRESSED;
+use crate::store::organisations;
 use crate::store::waves::Wave;
-use crate::store::{organisations, results as counts};
 use sea_orm::DbErr;
 
 pub const SUPPRESSION_RULE: &str = "a figure based on fewer than k children is hidden, whatever its value (also 0); \
@@ -19,30 +18,26 @@ pub const INTERVALS: &str =
     "95% intervals: Wilson for shares, normal approximation for means, Newcombe's hybrid \
 score interval for the difference between two waves (significant when it leaves out 0)";
 
-/// Children who answered out of children placed, for a wave: "fewer than k" when under k.
-/// Read from the kept counts and the register (O(cells)), never from the responses.
+/// Children who answered out of children placed, for a published wave: the number of children
+/// is the total of the wave's published table (so it passes the engine like every other
+/// figure), "fewer than k" when that is hidden.
 pub async fn response_rate(state: &Source<'_>, wave: &Wave) -> Result<String, DbErr> {
-    let answered: u64 = counts::counts(
-        state.db,
-        wave.id,
-        Dimension::Overall,
-        crate::domain::staff::Scope::National,
-    )
-    .await?
-    .iter()
-    .filter(|c| c.measure == RESPONDENTS)
-    .map(|c| c.n)
-    .sum();
+    let k = crate::domain::results::effective_k(state.k);
+    let answered = match super::table(state, wave, Dimension::Overall).await {
+        Ok(table) => table.total.n,
+        Err(ResultsError::NotPublished(_)) => return Ok("shown once the wave is published".into()),
+        Err(ResultsError::Db(e)) => return Err(e),
+    };
+    let Some(answered) = answered else {
+        return Ok(format!("fewer than {k} children answered"));
+    };
     let placed: i64 =
         organisations::list_locations(state.db, crate::domain::staff::Scope::National)
             .await?
             .iter()
             .map(|l| i64::from(l.children_placed))
             .sum();
-    let k = crate::domain::results::effective_k(state.k);
-    Ok(if answered < k {
-        format!("fewer than {k} children answered")
-    } else if placed > 0 {
+    Ok(if placed > 0 {
         format!(
             "{answered} children answered of {placed} placed ({:.1}%; children placed as now registered)",
             answered as f64 * 100.0 / placed as f64

@@ -71,7 +71,9 @@ pub async fn list<C: ConnectionTrait>(
         scope,
     ));
     if let Some(quarters) = quarters {
-        let years: Vec<i32> = quarters.iter().map(|q| q.year()).collect();
+        let mut years: Vec<i32> = quarters.iter().map(|q| q.year()).collect();
+        years.sort_unstable();
+        years.dedup();
         query = query.filter(incident_count::Column::Year.is_in(years));
     }
     let reports = assemble(query.all(db).await?)?;
