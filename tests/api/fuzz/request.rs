@@ -12,6 +12,9 @@ pub struct Caller {
     pub token: Option<String>,
 }
 
+/// Form fields or query parameters, in order (a name may come twice).
+type Fields = Vec<(String, String)>;
+
 /// The parts of a request before it is bent.
 enum Payload {
     Nothing,
@@ -119,12 +122,11 @@ pub async fn send(
     let mut raw_body: Option<(String, Vec<u8>)> = None;
     let mut content_type: Option<String> = None;
     // Field mutations touch the body's fields, or the query's when there is no body.
-    let (fields, json): (Option<&mut Vec<(String, String)>>, Option<&mut Value>) =
-        match &mut payload {
-            Payload::Form(f) | Payload::Multipart(f) => (Some(f), None),
-            Payload::Nothing => (Some(&mut query), None),
-            Payload::Json(j) => (None, Some(j)),
-        };
+    let (fields, json): (Option<&mut Fields>, Option<&mut Value>) = match &mut payload {
+        Payload::Form(f) | Payload::Multipart(f) => (Some(f), None),
+        Payload::Nothing => (Some(&mut query), None),
+        Payload::Json(j) => (None, Some(j)),
+    };
     match mutation {
         Mutation::Keep => {}
         Mutation::Value { index, value } => match (fields, json) {
