@@ -87,6 +87,29 @@ on_both_databases! {
         assert_eq!(staff.post("/staff/tokens", &[("name", "laptop")]).await.status(), 201);
     }
 
+    async fn an_unlisted_part_is_refused_for_every_format_as_the_document_says(app) {
+        app.with_register().await;
+        app.wave("2021", WaveState::Published).await;
+        let user = app.add_staff("r@example.nl", "researcher", None).await;
+        let token = veilig::auth::token::Token::generate();
+        veilig::store::tokens::create(&app.db, user, "t", &token.hash()).await.unwrap();
+        let get = |path: &'static str| app.client.get(app.url(path)).bearer_auth(token.expose()).send();
+        let refused = get("/api/v1/waves/2021/results?part=AAA").await.unwrap();
+        assert_eq!(refused.status(), 400);
+        assert_eq!(json_error(&refused.text().await.unwrap()), "bad_query");
+        assert_eq!(get("/api/v1/waves/2021/results?part=items").await.unwrap().status(), 200);
+        // The document lists per operation the parts it has.
+        let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let parts = |path: &str| -> Vec<String> {
+            doc["paths"][path]["get"]["parameters"].as_array().unwrap().iter()
+                .find(|p| p["name"] == "part")
+                .map(|p| p["schema"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                .unwrap()
+        };
+        assert_eq!(parts("/compare"), ["groups", "items"]);
+        assert_eq!(parts("/change"), ["groups"]);
+    }
+
     async fn refusals_that_no_handler_wrote_are_calm(app) {
         // The API: bad JSON, a bad query, an unknown method, each as JSON with its status.
         let bad_json = app.client.post(app.url("/api/v1/codes/check"))
