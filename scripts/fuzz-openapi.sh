@@ -62,14 +62,15 @@ say "server RSS before: $(rss)"
 
 started=$(date +%s)
 status=0
-"$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
+# From the temporary directory: schemathesis keeps its example database in the working directory.
+(cd "$work" && "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --url "http://127.0.0.1:$PORT/api/v1" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --max-examples "$EXAMPLES" \
   --workers 2 \
   --seed 6 \
-  "$@" || status=$?
+  "$@") || status=$?
 say "schemathesis took $(( $(date +%s) - started )) s and exited with $status"
 say "server RSS after: $(rss)"
 curl -fsS -o /dev/null -w "health after the run: %{http_code}\n" "http://127.0.0.1:$PORT/health"
