@@ -118,6 +118,12 @@ on_both_databases! {
         assert_eq!(parts("/change"), ["groups"]);
     }
 
+    async fn a_wave_label_with_a_nul_is_an_unknown_wave(app) {
+        for path in ["/api/v1/waves/20%0021/instrument", "/survey/app/20%0023/closed/nl"] {
+            assert_eq!(app.get(path).await.status(), 404, "{path}");
+        }
+    }
+
     async fn refusals_that_no_handler_wrote_are_calm(app) {
         // The API: bad JSON, a bad query, an unknown method, each as JSON with its status.
         let bad_json = app.client.post(app.url("/api/v1/codes/check"))
