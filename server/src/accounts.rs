@@ -29,7 +29,21 @@ pub enum AccountError {
     Internal(String),
 }
 
+/// At most this many password hashes are computed at once: each takes 19 MiB and a core for a
+/// moment, so a burst of sign-ins waits its turn instead of growing memory without bound.
+const CONCURRENT_HASHES: usize = 4;
+
+/// A place among the `CONCURRENT_HASHES`.
+async fn hashing_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AccountError> {
+    static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+    TURNS
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))
+}
+
 async fn hash_blocking(password: NewPassword) -> Result<String, AccountError> {
+    let _turn = hashing_turn().await?;
     tokio::task::spawn_blocking(move || password::hash(&password))
         .await
         .map_err(|e| AccountError::Internal(e.to_string()))?
@@ -37,6 +51,9 @@ async fn hash_blocking(password: NewPassword) -> Result<String, AccountError> {
 }
 
 async fn verify_blocking(attempt: String, stored: Option<String>) -> bool {
+    let Ok(_turn) = hashing_turn().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || match stored {
         Some(stored) => password::verify(&attempt, &stored),
         None => {

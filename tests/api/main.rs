@@ -8,6 +8,7 @@ mod database_down;
 mod demo;
 mod drafts;
 mod exports;
+mod fuzz;
 mod health;
 mod incidents;
 mod instrument;

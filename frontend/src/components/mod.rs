@@ -20,3 +20,33 @@ pub fn kiosk_refresh(idle_seconds: u64) -> impl IntoView {
         </noscript>
     }
 }
+
+/// The text inside a `<textarea>`, escaped. tachys writes a textarea's children as they are
+/// (unlike any other element's, it does not escape them), so text someone typed that is shown
+/// again must be escaped here, or `</textarea><script>` would end the field and run.
+pub fn textarea_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::textarea_text;
+
+    #[test]
+    fn textarea_text_cannot_end_the_field() {
+        assert_eq!(
+            textarea_text("a & b </textarea><script>x()</script>"),
+            "a &amp; b &lt;/textarea&gt;&lt;script&gt;x()&lt;/script&gt;"
+        );
+        assert_eq!(textarea_text("gewoon\ntekst"), "gewoon\ntekst");
+    }
+}

@@ -43,7 +43,7 @@ pub fn OrganisationsPage(
             <label for="file">"CSV file"</label>
             <input id="file" name="file" type="file" accept=".csv,text/csv" aria-describedby="csv-hint"/>
             <label for="csv">"Or paste the rows here"</label>
-            <textarea id="csv" name="csv" rows="6" aria-describedby="csv-hint">{csv}</textarea>
+            <textarea id="csv" name="csv" rows="6" aria-describedby="csv-hint">{crate::components::textarea_text(&csv)}</textarea>
             <button type="submit" class="primary">"Import"</button>
         </form>
         <form method="post" action="/staff/organisations/location" class="card staff-form" enctype="multipart/form-data">

@@ -245,7 +245,7 @@ fn ScreenBody(screen: Screen, lang: Lang) -> impl IntoView {
             <label for="open_answer" class="question-label"><h1 id=heading tabindex="-1">{question}</h1></label>
             <p class="hint" id="open-hint">{t.open_hint}</p>
             {concealed_note(lang, concealed)}
-            <textarea id="open_answer" name="open_answer" rows="5" maxlength=max_length.to_string() aria-describedby="open-hint">{value}</textarea>
+            <textarea id="open_answer" name="open_answer" rows="5" maxlength=max_length.to_string() aria-describedby="open-hint">{crate::components::textarea_text(&value)}</textarea>
         }
         .into_any(),
         Screen::Send { answered } => view! {

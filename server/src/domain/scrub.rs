@@ -67,7 +67,13 @@ fn capitalised(core: &str) -> bool {
 }
 
 /// Replaces identifying parts of `text` by `[…]`, keeping the rest as written.
+/// Control characters are dropped (a NUL cannot even be stored in PostgreSQL's text columns);
+/// line breaks and tabs separate words like spaces do.
 pub fn scrub(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .collect();
     let words: Vec<&str> = text.split_whitespace().collect();
     let cores: Vec<&str> = words.iter().map(|w| core(w)).collect();
     let mut redact = vec![false; words.len()];
@@ -199,5 +205,15 @@ mod tests {
             "Dat de begeleiding vaker vraagt hoe het gaat, en dat ik een slot op mijn deur krijg.";
         assert_eq!(scrub(text), text);
         assert_eq!(scrub(""), "");
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_line_breaks_kept_as_spaces() {
+        assert_eq!(
+            scrub("te\u{0}veel\u{7} regels\u{1b}[0m"),
+            "teveel regels[0m"
+        );
+        assert_eq!(scrub("een\nlijn\tmet tab"), "een lijn met tab");
+        assert!(!scrub("\u{0}\u{0}").contains('\u{0}'));
     }
 }

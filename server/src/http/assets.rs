@@ -114,10 +114,35 @@ impl Assets {
             );
         if let Some(dir) = &self.pkg_dir {
             let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+            let files = tower::Layer::layer(&axum::middleware::from_fn(bundle_names_only), files);
             router = router.nest_service(&base, files);
         }
         router.layer(immutable).merge(service_worker())
     }
+}
+
+/// The bundle's files have short plain names. Anything else (a name longer than a file system
+/// takes, a percent-encoded byte such as NUL) is not found, before the file system is asked:
+/// asking it would be an error (500), not a missing file.
+async fn bundle_names_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let plain = request
+        .uri()
+        .path()
+        .split('/')
+        .all(|part| part.len() <= 100 && !part.contains('%'));
+    if !plain {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    let response = next.run(request).await;
+    if response.status().is_server_error() {
+        tracing::warn!(status = %response.status(), "a bundle file could not be read");
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    response
 }
 
 /// `/sw.js`, checked for a new version on every visit (`no-cache`), so a new build's worker

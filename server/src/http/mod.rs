@@ -2,10 +2,12 @@
 //! own `router()`; this one merges them and adds the cross-cutting layers.
 
 pub mod assets;
+pub mod calm;
 pub mod client_addr;
 pub mod cookies;
 pub mod error;
 mod health;
+pub mod limits;
 mod pages;
 mod responses;
 mod results;
@@ -16,13 +18,9 @@ mod waves;
 
 use crate::startup::AppState;
 use axum::Router;
-use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-
-/// Requests larger than this are refused with 413 before any handler sees them.
-const MAX_BODY_BYTES: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -45,12 +43,15 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .layer(axum::middleware::from_fn(log_request))
-        .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // A panic is answered with a calm 500 rather than a dropped connection.
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(limits::whole_body))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ));
+            limits::REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn(calm::calm_refusals))
+        .layer(CompressionLayer::new());
     for layer in security::layers(behind_tls) {
         router = router.layer(layer);
     }

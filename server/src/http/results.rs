@@ -61,6 +61,9 @@ impl ApiCaller {
     }
 }
 
+/// The tables a CSV may hold (`part`), as the OpenAPI document lists them.
+const PARTS: [&str; 3] = ["groups", "items", "answers"];
+
 #[derive(Deserialize)]
 struct FormatQuery {
     by: Option<String>,
@@ -75,6 +78,16 @@ impl FormatQuery {
     }
 
     fn format(&self) -> Result<Format, ApiError> {
+        // `part` matters to CSV only, but a value the document does not list is refused for
+        // every format, as the document says.
+        if let Some(part) = self.part.as_deref() {
+            if !PARTS.contains(&part) {
+                return Err(ApiError::BadQuery(format!(
+                    "part={part:?}: use one of {}",
+                    PARTS.join(", ")
+                )));
+            }
+        }
         let semicolon = match self.sep.as_deref() {
             None | Some("comma") => false,
             Some("semicolon") => true,

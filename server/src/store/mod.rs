@@ -62,6 +62,27 @@ pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
     }
 }
 
+/// Whether an error means another request changed the same rows at the same moment: a
+/// uniqueness check that lost the race (two imports making the same region), or on PostgreSQL a
+/// serialization failure or deadlock. The caller answers 409: the same request again works.
+pub fn is_conflict(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{sqlx, DbErr, RuntimeErr, SqlErr};
+    if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+        return true;
+    }
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sqlx::Error::Database(db) => {
+                    matches!(db.code().as_deref(), Some("40001") | Some("40P01"))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_unavailable;

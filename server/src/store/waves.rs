@@ -86,7 +86,12 @@ pub async fn create<C: ConnectionTrait>(db: &C, new: NewWave<'_>) -> Result<Wave
     Wave::try_from(stored)
 }
 
+/// No wave has a label that is not one (`is_label`); such text, which may hold a NUL that
+/// PostgreSQL refuses even to compare, is not sent to the database.
 pub async fn find_by_label<C: ConnectionTrait>(db: &C, label: &str) -> Result<Option<Wave>, DbErr> {
+    if !crate::domain::wave::is_label(label) {
+        return Ok(None);
+    }
     wave::Entity::find()
         .filter(wave::Column::Label.eq(label))
         .one(db)

@@ -1,9 +1,10 @@
 //! The authorization matrix: every route, called as every role (and as nobody), for its own
 //! organisation and for another one, with the answer each must get — and, for institution
 //! roles, nothing of another organisation in any answer. A route added to the server without
-//! a row here fails `every_route_has_a_row_in_the_matrix` (see `routes.rs`).
+//! a row here fails `every_route_has_a_row_in_the_matrix` (see `routes.rs`). The fuzz suite
+//! (`fuzz/`) sends hostile variants of the same rows.
 
-mod matrix;
+pub(crate) mod matrix;
 mod routes;
 
 use matrix::matrix;
@@ -14,7 +15,7 @@ use veilig::domain::SettingType;
 use veilig_tests::{on_both_databases, StaffClient, TestApp};
 
 /// Who calls: nobody, then each role. Institution roles belong to De Linde.
-const CALLERS: [&str; 5] = [
+pub(crate) const CALLERS: [&str; 5] = [
     "nobody",
     "admin",
     "researcher",
@@ -63,7 +64,7 @@ pub struct Row {
     pub researcher_shows: &'static [&'static str],
 }
 
-struct World {
+pub(crate) struct World {
     own_org: String,
     other_org: String,
     own_location: String,
@@ -104,7 +105,7 @@ async fn registered(
     );
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let locations = app.with_register().await;
     app.wave("2021", WaveState::Published).await;
     let wave = app.wave("2023", WaveState::Open).await;
@@ -145,7 +146,7 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-fn fill(text: &str, w: &World, caller: usize) -> String {
+pub(crate) fn fill(text: &str, w: &World, caller: usize) -> String {
     text.replace("{own_location}", &w.own_location)
         .replace("{other_location}", &w.other_location)
         .replace("{own_org}", &w.own_org)
@@ -160,7 +161,7 @@ fn fill(text: &str, w: &World, caller: usize) -> String {
         .replace("{other_code}", &w.other_codes[2 * caller])
 }
 
-fn incident_fields(extra: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn incident_fields(extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = vec![
         ("quarter".into(), "2023-Q1".into()),
         ("children_placed".into(), "10".into()),

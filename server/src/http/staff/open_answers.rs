@@ -32,6 +32,9 @@ pub fn router() -> Router<AppState> {
 }
 
 const PAGE: u64 = 25;
+/// A page number beyond any wave's answers: larger ones are read as this, so the offset
+/// (`page × PAGE`) can neither overflow nor go past what a database takes.
+const LAST_PAGE: u64 = 1_000_000;
 
 #[derive(Deserialize, Default)]
 struct Wanted {
@@ -72,7 +75,7 @@ async fn render(
         .theme
         .clone()
         .filter(|t| t.is_empty() || themes.contains(t));
-    let page_no = wanted.page.unwrap_or(0);
+    let page_no = wanted.page.unwrap_or(0).min(LAST_PAGE);
     let kept = OpenAnswersKept {
         wave: wave.label.clone(),
         setting_type: setting.clone().unwrap_or_default(),

@@ -120,7 +120,12 @@ async fn run_import(
             .await;
         }
     };
-    let summary = organisations::import(&state.db, &rows).await?;
+    // Two imports at once may both make the same new region; the one that loses the race
+    // finds it made when it tries again (an import is safe to repeat).
+    let summary = match organisations::import(&state.db, &rows).await {
+        Err(e) if crate::store::is_conflict(&e) => organisations::import(&state.db, &rows).await?,
+        done => done?,
+    };
     staff_store::audit(
         &state.db,
         Some(staff.user.id),

@@ -100,6 +100,8 @@ pub enum StaffError {
     Csrf,
     /// 404: no such thing (or not visible to this person).
     NotFound,
+    /// 409: another request changed the same thing at the same moment; nothing was changed.
+    Conflict,
     /// 503: the database cannot be reached.
     Unavailable,
     /// 500: details go to the log only.
@@ -110,6 +112,9 @@ impl From<DbErr> for StaffError {
     fn from(err: DbErr) -> Self {
         if crate::store::is_unavailable(&err) {
             StaffError::Unavailable
+        } else if crate::store::is_conflict(&err) {
+            tracing::warn!("a staff action met a concurrent change");
+            StaffError::Conflict
         } else {
             StaffError::Internal(err.to_string())
         }
@@ -154,6 +159,12 @@ impl IntoResponse for StaffError {
                 StatusCode::NOT_FOUND,
                 "Not found",
                 "There is nothing here, or it is not visible to your account.",
+            ),
+            StaffError::Conflict => plain_page(
+                StatusCode::CONFLICT,
+                "Please try again",
+                "Someone else changed the same thing at the same moment, so nothing was changed. \
+                 Go back and send it again.",
             ),
             StaffError::Unavailable => plain_page(
                 StatusCode::SERVICE_UNAVAILABLE,

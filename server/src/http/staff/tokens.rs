@@ -62,9 +62,11 @@ async fn token_create(
 ) -> Result<Response, StaffError> {
     staff.check_csrf(&form.csrf)?;
     let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        let flash =
-            Flash::Problem("name: say in 1 to 100 characters what the token is for.".into());
+    // Control characters are refused: a NUL cannot even be stored in PostgreSQL's text.
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        let flash = Flash::Problem(
+            "name: say in 1 to 100 characters, on one line, what the token is for.".into(),
+        );
         return render_tokens(
             &state,
             &staff,
