@@ -139,7 +139,7 @@ impl IncidentTable {
 /// see, and the one every institution benchmark is taken from.
 pub async fn setting_table(state: &Source<'_>, wave: &Wave) -> Result<IncidentTable, ResultsError> {
     let felt = results::table(state, wave, Dimension::SettingType).await?;
-    let mut by_setting = totals_by_setting(state.db, Scope::National, wave).await?;
+    let mut by_setting = store::national_sums(state.db, &wave_quarters(wave)).await?;
     let mut rows: Vec<(SettingType, IncidentRow)> = SettingType::ALL
         .into_iter()
         .map(|s| {

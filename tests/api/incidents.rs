@@ -108,6 +108,14 @@ on_both_databases! {
         let source = veilig::results::Source { db: &app.db, instruments: &cache, k: 10, published: &published };
         let table = veilig::incidents::setting_table(&source, &wave).await.unwrap();
         assert!(table.total.shown, "the national figure is shown");
+        // The national table's sums, made by the database, are the sums of every report.
+        for label in ["2021", "2023"] {
+            let w = veilig::store::waves::find_by_label(&app.db, label).await.unwrap().unwrap();
+            let summed = veilig::store::incidents::national_sums(&app.db, &veilig::incidents::wave_quarters(&w)).await.unwrap();
+            let each = veilig::incidents::totals_by_setting(&app.db, Scope::National, &w).await.unwrap();
+            assert_eq!(summed, each, "wave {label}");
+            assert!(!summed.is_empty());
+        }
         let with_data: Vec<_> = table.rows.iter().filter(|(_, r)| !r.totals.is_empty()).collect();
         assert_eq!(with_data.len(), 6, "every setting type registered in the demo");
         for (setting, row) in &table.rows {

@@ -4,12 +4,12 @@
 
 use super::entity::incident_count;
 use super::scope::by_organisation;
-use crate::domain::incidents::{Kind, Perpetrator, Quarter, QuarterReport, Tally};
+use crate::domain::incidents::{IncidentTotals, Kind, Perpetrator, Quarter, QuarterReport, Tally};
 use crate::domain::staff::Scope;
 use crate::domain::SettingType;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
-use std::collections::BTreeMap;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, Statement};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A quarter report and whose it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +84,92 @@ pub async fn list<C: ConnectionTrait>(
             .collect(),
         None => reports,
     })
+}
+
+/// Every organisation's reports for the given quarters summed per setting type, by the
+/// database: what the national table needs, read as O(setting types × quarters) sums and the
+/// organisations per setting type, instead of every report.
+pub async fn national_sums<C: ConnectionTrait>(
+    db: &C,
+    quarters: &[Quarter],
+) -> Result<BTreeMap<SettingType, IncidentTotals>, DbErr> {
+    if quarters.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let backend = db.get_database_backend();
+    // Only integers go into the text.
+    let period = quarters
+        .iter()
+        .map(|q| format!("(year = {} AND quarter = {})", q.year(), q.number()))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let sums = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT setting_type, year, quarter, kind, perpetrator, \
+                 CAST(SUM(recorded) AS BIGINT) AS recorded, CAST(SUM(reported) AS BIGINT) AS reported, \
+                 CAST(SUM(children_placed) AS BIGINT) AS placed \
+                 FROM incident_count WHERE {period} GROUP BY setting_type, year, quarter, kind, perpetrator"
+            ),
+        ))
+        .await?;
+    let members = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT DISTINCT setting_type, organisation_id FROM incident_count WHERE {period}"
+            ),
+        ))
+        .await?;
+    let setting = |text: String| -> Result<SettingType, DbErr> {
+        text.parse().map_err(|_| bad("setting type", &text))
+    };
+    let count = |n: i64| u64::try_from(n).map_err(|_| bad("sum", n));
+    type Parts = (
+        BTreeSet<i32>,
+        BTreeMap<Quarter, u64>,
+        Vec<(Kind, Perpetrator, u64, u64)>,
+    );
+    let mut parts: BTreeMap<SettingType, Parts> = BTreeMap::new();
+    for row in members {
+        let s = setting(row.try_get("", "setting_type")?)?;
+        parts
+            .entry(s)
+            .or_default()
+            .0
+            .insert(row.try_get("", "organisation_id")?);
+    }
+    for row in sums {
+        let s = setting(row.try_get("", "setting_type")?)?;
+        let number: i16 = row.try_get("", "quarter")?;
+        let quarter = u8::try_from(number)
+            .map_err(|_| bad("quarter", number))
+            .and_then(|q| Quarter::new(row.try_get("", "year")?, q).map_err(DbErr::Custom))?;
+        let kind_text: String = row.try_get("", "kind")?;
+        let kind = Kind::parse(&kind_text).ok_or_else(|| bad("kind", &kind_text))?;
+        let perpetrator_text: String = row.try_get("", "perpetrator")?;
+        let perpetrator = Perpetrator::parse(&perpetrator_text)
+            .ok_or_else(|| bad("perpetrator", &perpetrator_text))?;
+        let entry = parts.entry(s).or_default();
+        // Every report has a row for each cell, all with its children placed: one cell's sum
+        // is the quarter's children placed over the reports.
+        if kind == Kind::ALL[0] && perpetrator == Perpetrator::ALL[0] {
+            *entry.1.entry(quarter).or_insert(0) += count(row.try_get("", "placed")?)?;
+        }
+        entry.2.push((
+            kind,
+            perpetrator,
+            count(row.try_get("", "recorded")?)?,
+            count(row.try_get("", "reported")?)?,
+        ));
+    }
+    Ok(parts
+        .into_iter()
+        .map(|(s, (organisations, placed, cells))| {
+            (s, IncidentTotals::from_sums(organisations, placed, cells))
+        })
+        .collect())
 }
 
 /// One organisation's report for a setting type and quarter, if the scope may see it.

@@ -40,6 +40,27 @@ impl IncidentTotals {
         }
     }
 
+    /// Totals from sums made elsewhere (the database): the organisations in the group, the
+    /// children placed per quarter summed over the group's reports, and recorded and reported
+    /// incidents per kind and perpetrator.
+    pub fn from_sums(
+        organisations: BTreeSet<i32>,
+        placed_per_quarter: BTreeMap<Quarter, u64>,
+        cells: impl IntoIterator<Item = (Kind, Perpetrator, u64, u64)>,
+    ) -> IncidentTotals {
+        let mut totals = IncidentTotals {
+            organisations,
+            child_quarters: placed_per_quarter.values().sum(),
+            placed_per_quarter,
+            ..Default::default()
+        };
+        for (kind, perpetrator, recorded, reported) in cells {
+            totals.recorded[kind as usize][perpetrator as usize] += recorded;
+            totals.reported[kind as usize][perpetrator as usize] += reported;
+        }
+        totals
+    }
+
     /// Adds another group's totals (for a sum of groups).
     pub fn merge(&mut self, other: &IncidentTotals) {
         self.organisations.extend(&other.organisations);
