@@ -31,7 +31,7 @@ pub struct AppState {
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
     pub wave_instruments: Arc<crate::submission::InstrumentCache>,
     /// Wrong access codes per source address, in memory only.
-    pub code_limits: Arc<crate::auth::rate_limit::RateLimiter>,
+    pub code_limits: Arc<crate::auth::rate_limit::CodeGuard>,
     /// The smallest number of children behind any published figure.
     pub k: u64,
     /// Moves arriving responses into the results in batches.

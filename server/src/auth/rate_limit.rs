@@ -1,5 +1,5 @@
-//! Counting failed attempts (sign-in, later code entry) per key in a fixed time window, in
-//! memory only: the keys (e-mail addresses, source addresses) are never logged or stored.
+//! Counting failed attempts (sign-in, code entry) per key in a fixed time window, in memory
+//! only: the keys (e-mail addresses, source addresses) are never logged or stored.
 //! Each app server counts for itself; behind a load balancer the limit applies per server.
 
 use std::collections::HashMap;
@@ -37,7 +37,7 @@ impl RateLimiter {
     }
 
     pub fn record_failure(&self, key: &str) {
-        self.record_failure_at(key, Instant::now())
+        self.record_failure_at(key, Instant::now());
     }
 
     /// After a success the key starts afresh.
@@ -49,6 +49,14 @@ impl RateLimiter {
         // A poisoned lock only means another request panicked mid-update of a counter; the
         // counts are still usable.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Failures counted for the key in its current window.
+    fn failures_at(&self, key: &str, now: Instant) -> u32 {
+        match self.lock().get(key) {
+            Some(w) if now.duration_since(w.started) < self.window => w.failures,
+            _ => 0,
+        }
     }
 
     fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
@@ -63,7 +71,8 @@ impl RateLimiter {
         }
     }
 
-    fn record_failure_at(&self, key: &str, now: Instant) {
+    /// Records a failure; returns the key's failures in its window, this one included.
+    fn record_failure_at(&self, key: &str, now: Instant) -> u32 {
         let mut entries = self.lock();
         if entries.len() > PRUNE_ABOVE {
             let window = self.window;
@@ -80,6 +89,64 @@ impl RateLimiter {
             };
         }
         entry.failures = entry.failures.saturating_add(1);
+        entry.failures
+    }
+}
+
+/// Wrong access codes: a limit per source, and a ceiling over all sources together.
+///
+/// A source (an IPv4 address, an IPv6 /56) may make `per_source` wrong codes in a window. Once
+/// the whole server has seen `overall` wrong codes in a window, someone is guessing from many
+/// sources at once: from then until the window ends, a source that has made any wrong code
+/// is refused at once. Children who type their code right the first time never notice; a
+/// guesser's sources get one try each per window instead of `per_source`.
+#[derive(Debug)]
+pub struct CodeGuard {
+    per_source: RateLimiter,
+    overall: RateLimiter,
+    overall_max: u32,
+}
+
+/// The one key of the ceiling's counter.
+const EVERY_SOURCE: &str = "*";
+
+impl CodeGuard {
+    pub fn new(per_source: u32, overall: u32, window: Duration) -> CodeGuard {
+        CodeGuard {
+            per_source: RateLimiter::new(per_source, window),
+            overall: RateLimiter::new(overall, window),
+            overall_max: overall,
+        }
+    }
+
+    /// `Err(wait)` when the source may not try a code now.
+    pub fn check(&self, source: &str) -> Result<(), Duration> {
+        self.check_at(source, Instant::now())
+    }
+
+    /// A code from this source was unknown or malformed.
+    pub fn record_failure(&self, source: &str) {
+        self.record_failure_at(source, Instant::now())
+    }
+
+    fn check_at(&self, source: &str, now: Instant) -> Result<(), Duration> {
+        self.per_source.check_at(source, now)?;
+        match self.overall.check_at(EVERY_SOURCE, now) {
+            Err(wait) if self.per_source.failures_at(source, now) > 0 => Err(wait),
+            _ => Ok(()),
+        }
+    }
+
+    fn record_failure_at(&self, source: &str, now: Instant) {
+        self.per_source.record_failure_at(source, now);
+        if self.overall.record_failure_at(EVERY_SOURCE, now) == self.overall_max {
+            // Said once per window; no source, code or address is logged.
+            tracing::warn!(
+                wrong_codes = self.overall_max,
+                "many wrong access codes from many sources: someone may be guessing codes; \
+                 sources that typed a wrong code wait until the window ends"
+            );
+        }
     }
 }
 
@@ -104,6 +171,50 @@ mod tests {
             "other keys are not affected"
         );
         assert!(limiter.check_at("a", t0 + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn past_the_ceiling_only_sources_that_failed_wait() {
+        let guard = CodeGuard::new(3, 5, Duration::from_secs(60));
+        let t0 = Instant::now();
+        for source in ["a", "b"] {
+            for _ in 0..2 {
+                assert!(guard.check_at(source, t0).is_ok());
+                guard.record_failure_at(source, t0);
+            }
+        }
+        assert!(
+            guard.check_at("a", t0).is_ok(),
+            "four wrong codes in all: below the ceiling"
+        );
+        guard.record_failure_at("c", t0);
+        let wait = guard
+            .check_at("a", t0 + Duration::from_secs(20))
+            .unwrap_err();
+        assert_eq!(wait, Duration::from_secs(40), "until the window ends");
+        assert!(guard.check_at("b", t0).is_err() && guard.check_at("c", t0).is_err());
+        assert!(
+            guard.check_at("fresh", t0).is_ok(),
+            "a source without a wrong code still gets its try"
+        );
+        guard.record_failure_at("fresh", t0);
+        assert!(guard.check_at("fresh", t0).is_err(), "and only one");
+        let later = t0 + Duration::from_secs(61);
+        assert!(
+            guard.check_at("a", later).is_ok(),
+            "a new window starts afresh"
+        );
+    }
+
+    #[test]
+    fn one_source_still_has_its_own_limit_below_the_ceiling() {
+        let guard = CodeGuard::new(2, 1_000, Duration::from_secs(60));
+        let t0 = Instant::now();
+        guard.record_failure_at("a", t0);
+        assert!(guard.check_at("a", t0).is_ok());
+        guard.record_failure_at("a", t0);
+        assert!(guard.check_at("a", t0).is_err());
+        assert!(guard.check_at("b", t0).is_ok());
     }
 
     #[test]

@@ -146,10 +146,22 @@ impl FromStr for TrustedProxies {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
+/// IPv6 sources are counted per network of this size. One household, school or mobile
+/// subscriber gets a whole /64 or more (often a /56 or /48) and can send from any address in
+/// it, so counting per address would give one guesser 2^64 fresh counters.
+const IPV6_SOURCE_PREFIX: u8 = 56;
+
 impl ClientAddr {
-    /// The key a rate limiter counts under.
+    /// The key a rate limiter counts under: the IPv4 address, or the IPv6 /56 network.
     pub fn key(&self) -> String {
-        self.0.to_string()
+        match canonical(self.0) {
+            IpAddr::V6(v6) => {
+                let network =
+                    masked(u128::from(v6), 128, IPV6_SOURCE_PREFIX) << (128 - IPV6_SOURCE_PREFIX);
+                format!("{}/{IPV6_SOURCE_PREFIX}", std::net::Ipv6Addr::from(network))
+            }
+            v4 => v4.to_string(),
+        }
     }
 }
 
@@ -223,6 +235,26 @@ mod tests {
         let list: TrustedProxies = " 10.0.0.1 , fd00::/8".parse().unwrap();
         assert_eq!(list.0.len(), 2);
         assert!("10.0.0.1,nonsense".parse::<TrustedProxies>().is_err());
+    }
+
+    #[test]
+    fn an_ipv6_source_is_counted_per_network_and_ipv4_per_address() {
+        let key = |s: &str| ClientAddr(ip(s)).key();
+        assert_eq!(key("2001:db8:1:2a00::1"), "2001:db8:1:2a00::/56");
+        assert_eq!(
+            key("2001:db8:1:2aff:ffff:ffff:ffff:fff0"),
+            key("2001:db8:1:2a00::1"),
+            "every address of one /56 is one source"
+        );
+        assert_ne!(key("2001:db8:1:2b00::1"), key("2001:db8:1:2a00::1"));
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
+        assert_ne!(key("203.0.113.9"), key("203.0.113.10"));
+        assert_eq!(
+            key("::ffff:203.0.113.9"),
+            "203.0.113.9",
+            "IPv4 written as IPv6"
+        );
+        assert_eq!(key("::1"), "::/56");
     }
 
     #[test]
