@@ -1,5 +1,6 @@
-//! Schema migrations for Veilig. Every migration runs unchanged on SQLite and PostgreSQL and has
-//! an `up` and a `down`. Shipped migrations are never edited; a change is a new migration.
+//! Schema migrations for Veilig. Every migration runs unchanged on SQLite and PostgreSQL (but for
+//! storage settings only PostgreSQL has: `m20261204_000013`) and has an `up` and a `down`.
+//! Shipped migrations are never edited; a change is a new migration.
 //!
 //! The anonymity rules live in the schema itself: tables holding what a child produced
 //! (`response`, `answer`, `open_answer`, `pending_response`) have no column for an IP address, a user agent, a device
@@ -19,6 +20,7 @@ mod m20261125_000009_create_pending_responses;
 mod m20261125_000010_create_open_answer_themes;
 mod m20261125_000011_add_setting_type_to_incident_counts;
 mod m20261125_000012_create_published_tables;
+mod m20261204_000013_tune_postgres_writes;
 mod without_rowid;
 
 pub struct Migrator;
@@ -39,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_create_open_answer_themes::Migration),
             Box::new(m20261125_000011_add_setting_type_to_incident_counts::Migration),
             Box::new(m20261125_000012_create_published_tables::Migration),
+            Box::new(m20261204_000013_tune_postgres_writes::Migration),
         ]
     }
 }
