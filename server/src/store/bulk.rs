@@ -1,11 +1,15 @@
 //! Multi-row inserts in as few statements as the parameter limits allow, on SQLite and
 //! PostgreSQL alike: used for responses, their answers, and generated demo data.
 
-use sea_orm::sea_query::{Alias, Query, SimpleExpr, Value};
+use sea_orm::sea_query::{Alias, OnConflict, Query, SimpleExpr, Value};
 use sea_orm::{ConnectionTrait, DbErr};
 
-/// Both SQLite (32,766) and PostgreSQL (65,535) take this many bound values per statement.
-const MAX_VALUES_PER_STATEMENT: usize = 30_000;
+/// Bound values per statement: far below what SQLite (32,766) and PostgreSQL (65,535) take. The
+/// driver caches each prepared statement per connection, keyed by its text; a statement of
+/// 30,000 values is some 300 KB of text, and a cache of those over twenty connections was a
+/// hundred megabytes of the server's memory. Beyond a few thousand values a bigger statement
+/// saves nothing measurable.
+const MAX_VALUES_PER_STATEMENT: usize = 4_096;
 
 /// How many of `left` rows the next statement takes: the largest power of two that fits.
 ///
@@ -25,6 +29,17 @@ pub async fn insert_rows<C: ConnectionTrait>(
     columns: &[&str],
     rows: Vec<Vec<Value>>,
 ) -> Result<(), DbErr> {
+    insert_rows_or(db, table, columns, rows, None).await
+}
+
+/// The same, with what to do when a row's key exists already.
+pub async fn insert_rows_or<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    on_conflict: Option<OnConflict>,
+) -> Result<(), DbErr> {
     let per_statement = (MAX_VALUES_PER_STATEMENT / columns.len().max(1)).max(1);
     let mut left = rows.len();
     let mut rows = rows.into_iter();
@@ -39,6 +54,9 @@ pub async fn insert_rows<C: ConnectionTrait>(
             insert
                 .values(row.into_iter().map(SimpleExpr::Value))
                 .map_err(|e| DbErr::Custom(format!("building the insert into {table}: {e}")))?;
+        }
+        if let Some(on_conflict) = &on_conflict {
+            insert.on_conflict(on_conflict.clone());
         }
         let statement = db.get_database_backend().build(&insert);
         db.execute_raw(statement).await?;
@@ -65,5 +83,6 @@ mod tests {
             assert!(sizes.len() <= 15 + left / max, "{left}: {sizes:?}");
         }
         assert_eq!(chunk(500, 7_500), 256);
+        assert_eq!(chunk(15_000, super::MAX_VALUES_PER_STATEMENT / 3), 1_024);
     }
 }

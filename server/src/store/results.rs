@@ -1,9 +1,10 @@
 //! Result counts: kept up to date in the transaction that stores a response, read per
 //! breakdown with one GROUP BY over the counts (never over the responses).
 
+use super::bulk::insert_rows_or;
 use crate::domain::results::engine::{Count, Dimension};
 use crate::domain::results::family::FamilyKind;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr, Value};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Value};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 use std::collections::HashMap;
 
@@ -94,29 +95,14 @@ pub async fn add<C: ConnectionTrait>(db: &C, increments: &Increments) -> Result<
             ]
         })
         .collect();
-    // Fewer rows per statement than a plain insert: every row is also a conflict check.
-    for chunk in rows.chunks(2_000) {
-        let mut insert = Query::insert();
-        insert
-            .into_table(Alias::new("result_count"))
-            .columns(COLUMNS.map(Alias::new));
-        for row in chunk {
-            insert
-                .values(row.iter().cloned().map(SimpleExpr::Value))
-                .map_err(|e| DbErr::Custom(format!("building the count update: {e}")))?;
-        }
-        insert.on_conflict(
-            OnConflict::columns(COLUMNS[..8].iter().map(|c| Alias::new(*c)))
-                .value(
-                    Alias::new("n"),
-                    Expr::col((Alias::new("result_count"), Alias::new("n")))
-                        .add(Expr::col((Alias::new("excluded"), Alias::new("n")))),
-                )
-                .to_owned(),
-        );
-        db.execute(&insert).await?;
-    }
-    Ok(())
+    let add_up = OnConflict::columns(COLUMNS[..8].iter().map(|c| Alias::new(*c)))
+        .value(
+            Alias::new("n"),
+            Expr::col((Alias::new("result_count"), Alias::new("n")))
+                .add(Expr::col((Alias::new("excluded"), Alias::new("n")))),
+        )
+        .to_owned();
+    insert_rows_or(db, "result_count", &COLUMNS, rows, Some(add_up)).await
 }
 
 /// The breakdown value a count row belongs to, as SQL.
