@@ -16,6 +16,7 @@ pub mod export;
 pub mod help;
 pub mod http;
 pub mod incidents;
+pub mod intake;
 pub mod kiosk;
 pub mod mixer;
 pub mod participation;

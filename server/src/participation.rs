@@ -8,6 +8,7 @@ use crate::domain::wave::WaveState;
 use crate::pepper::Pepper;
 use crate::store::codes::{self, StoredCode};
 use crate::store::organisations::LocationRow;
+use crate::store::responses::Placement;
 use crate::store::waves::{self, Wave};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -184,6 +185,8 @@ pub struct AcceptedCode {
     pub code_hash: String,
     pub stored: StoredCode,
     pub wave: Wave,
+    /// Where the code was handed out: its setting type decides the questions.
+    pub placement: Placement,
 }
 
 /// Where a code must belong: set by a wave-specific address (a QR code) or a kiosk tablet.
@@ -219,7 +222,12 @@ pub async fn check_code_hash(
     code_hash: &str,
     expected: Expected<'_>,
 ) -> Result<Result<AcceptedCode, CodeRefusal>, DbErr> {
-    let Some(stored) = codes::find_by_hash(db, code_hash).await? else {
+    let Some(codes::SurveyCode {
+        stored,
+        wave,
+        placement,
+    }) = codes::find_for_survey(db, code_hash).await?
+    else {
         return Ok(Err(CodeRefusal::Unknown));
     };
     match stored.state {
@@ -227,9 +235,6 @@ pub async fn check_code_hash(
         CodeState::Revoked => return Ok(Err(CodeRefusal::Revoked)),
         CodeState::Unused => {}
     }
-    let Some(wave) = waves::find_by_id(db, stored.wave_id).await? else {
-        return Ok(Err(CodeRefusal::Unknown));
-    };
     if expected.wave.is_some_and(|label| label != wave.label) {
         return Ok(Err(CodeRefusal::WrongWave));
     }
@@ -246,6 +251,7 @@ pub async fn check_code_hash(
         code_hash: code_hash.to_string(),
         stored,
         wave,
+        placement,
     }))
 }
 

@@ -34,6 +34,8 @@ pub struct AppState {
     pub code_limits: Arc<crate::auth::rate_limit::CodeGuard>,
     /// The smallest number of children behind any published figure.
     pub k: u64,
+    /// Stores checked surveys, those arriving together in one transaction.
+    pub intake: crate::intake::Intake,
     /// Moves arriving responses into the results in batches.
     pub mixer: Arc<crate::mixer::Mixer>,
     /// How the child's survey behaves here (kiosk idle time, draft days, test locale).
@@ -103,12 +105,19 @@ impl Application {
             .site_root(settings.site_dir.display().to_string())
             .site_pkg_dir("pkg")
             .build();
+        let backend = Backend::of(&db);
+        // SQLite takes one writer at a time; PostgreSQL commits several at once.
+        let writers = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 4,
+        };
         let state = AppState {
+            intake: crate::intake::Intake::start(db.clone(), writers),
             kiosk_key: Arc::new(crate::kiosk::KioskKey::from_pepper(&pepper)),
             published: Arc::default(),
             help: Arc::new(help),
             survey: settings.survey.clone(),
-            backend: Backend::of(&db),
+            backend,
             db,
             instruments: Arc::new(instruments),
             pepper: Arc::new(pepper),

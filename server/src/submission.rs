@@ -124,7 +124,7 @@ async fn store_checked(
     hash: String,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
     let instrument = instrument_of(state, &accepted.wave).await?;
-    let setting = responses::setting_of_location(&state.db, accepted.stored.location_id).await?;
+    let setting = accepted.placement.setting;
     let mut errors = Vec::new();
     if !instrument.def().languages.contains(&envelope.language) {
         errors.push(FieldError {
@@ -168,7 +168,7 @@ async fn store_checked(
             .map(scrub)
             .filter(|t| !t.trim().is_empty()),
     };
-    let outcome = responses::submit(&state.db, &accepted.code_hash, &new).await?;
+    let outcome = state.intake.submit(accepted.code_hash.clone(), new).await?;
     match outcome {
         SubmitOutcome::CodeNotUnused => return Err(SubmitError::Code(CodeRefusal::Used)),
         SubmitOutcome::Created => state.mixer.nudge(),

@@ -241,15 +241,19 @@ async fn on_postgresql_no_transaction_id_joins_a_code_to_its_response() {
     let locations = app.with_register().await;
     let wave = app.wave("2023", WaveState::Open).await;
     let codes = app.codes("2023", locations["Team 1"], 25).await;
-    for code in &codes {
+    // A full batch first, mixed on its own; five more are held after it. (Sent together, a
+    // busy mixer would move all 25 at once.)
+    for (i, code) in codes.iter().enumerate() {
         assert_eq!(
             app.post_json("/api/v1/responses", &submission(code))
                 .await
                 .status(),
             201
         );
+        if i as i64 + 1 == batch {
+            wait_for_mixed(&app, batch).await;
+        }
     }
-    wait_for_mixed(&app, batch).await;
     // The last five move with decoys when the wave closes.
     veilig::store::waves::advance(&app.db, wave, WaveState::Closed)
         .await

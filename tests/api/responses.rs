@@ -70,6 +70,83 @@ on_both_databases! {
         assert_eq!(count(&app, "response").await, 1);
     }
 
+    async fn many_surveys_sent_at_once_each_get_their_own_answer(app) {
+        let locations = app.with_register().await;
+        app.wave("2023", WaveState::Open).await;
+        let codes = app.codes("2023", locations["Groep Eik"], 35).await;
+        // 30 surveys each sent twice at once (a tablet retrying), 5 codes each used by two
+        // different surveys at once, and one unknown code: stored together where they can be.
+        let mut bodies = Vec::new();
+        for code in &codes[..30] {
+            let body = submission(code);
+            bodies.push(("resent", body.clone()));
+            bodies.push(("resent", body));
+        }
+        for code in &codes[30..] {
+            bodies.push(("contested", submission(code)));
+            bodies.push(("contested", submission(code)));
+        }
+        bodies.push(("unknown", submission("ABC-DEF-GHJ")));
+        let sends = bodies.iter().map(|(_, b)| app.post_json("/api/v1/responses", b));
+        let statuses = futures_statuses(sends).await;
+        for (pair, kind) in statuses.chunks(2).zip(bodies.iter().step_by(2).map(|(k, _)| *k)) {
+            let mut pair = pair.to_vec();
+            pair.sort();
+            match kind {
+                "resent" => assert_eq!(pair, [200, 201], "one survey sent twice"),
+                "contested" => assert_eq!(pair, [201, 409], "one code, two surveys"),
+                _ => assert_eq!(pair, [404], "an unknown code"),
+            }
+        }
+        assert_eq!(count(&app, "response").await, 35);
+        assert_eq!(count(&app, "answer").await, 35 * 4);
+    }
+
+    async fn surveys_taken_in_together_get_the_outcome_each_would_get_alone(app) {
+        use veilig::store::responses::{submit_many, SubmitOutcome};
+        let locations = app.with_register().await;
+        let wave_id = app.wave("2023", WaveState::Open).await;
+        let codes = app.codes("2023", locations["Groep Eik"], 4).await;
+        let hash = |c: &str| veilig::domain::access_code::AccessCode::parse(c).unwrap().hash();
+        let response = |id: &str| veilig::store::responses::NewResponse {
+            wave_id,
+            location_id: locations["Groep Eik"],
+            demographics: Default::default(),
+            language: "nl".into(),
+            link_key: None,
+            submission_hash: veilig::domain::submission::submission_hash(id),
+            answers: [("safe_home".to_string(), Some(4))].into(),
+            open_answer: None,
+            counts: vec![("safe_home".into(), 4)],
+        };
+        let (first, second) = (response("first"), response("second"));
+        assert_eq!(
+            veilig::store::responses::submit(&app.db, &hash(&codes[0]), &first).await.unwrap(),
+            SubmitOutcome::Created
+        );
+        let (fresh, other, revoked) = (response("fresh"), response("other"), response("revoked"));
+        let code = veilig::domain::access_code::AccessCode::parse(&codes[2]).unwrap();
+        veilig::store::codes::transition(&app.db, veilig::domain::staff::Scope::National, &code,
+            veilig::domain::access_code::CodeState::Unused,
+            veilig::domain::access_code::CodeState::Revoked).await.unwrap();
+        let outcomes = submit_many(&app.db, &[
+            (&hash(&codes[1]), &first),    // sent again, with another code
+            (&hash(&codes[0]), &second),   // a code used already
+            (&hash(&codes[3]), &fresh),
+            (&hash(&codes[2]), &revoked),
+        ]).await.unwrap();
+        assert_eq!(outcomes, [
+            SubmitOutcome::AlreadyStored,
+            SubmitOutcome::CodeNotUnused,
+            SubmitOutcome::Created,
+            SubmitOutcome::CodeNotUnused,
+        ]);
+        // The code of the resent survey was not used up by it.
+        let again = submit_many(&app.db, &[(&hash(&codes[1]), &other)]).await.unwrap();
+        assert_eq!(again, [SubmitOutcome::Created]);
+        assert_eq!(count(&app, "response").await, 3);
+    }
+
     async fn a_used_code_cannot_be_used_again_by_another_submission(app) {
         let codes = setup(&app).await;
         app.post_json("/api/v1/responses", &submission(&codes[0])).await;

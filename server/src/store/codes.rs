@@ -1,18 +1,21 @@
 //! Access codes: made, handed out, checked, revoked and reissued. Only hashes are stored; the
 //! plain codes exist only in the answer to whoever made them (to print the cards).
 
-use super::entity::access_code;
+use super::entity::{access_code, wave};
+use super::responses::{Placement, PLACEMENT_COLUMNS};
 use super::scope::by_location;
+use super::waves::Wave;
 use crate::domain::access_code::{AccessCode, CodeState};
 use crate::domain::client_number::ClientNumber;
 use crate::domain::pseudonym::Pseudonym;
 use crate::domain::staff::Scope;
 use crate::pepper::Pepper;
-use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set, SqlErr, TransactionTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set, SqlErr, Statement, TransactionTrait,
 };
+use std::collections::HashSet;
 
 const BATCH: usize = 500;
 /// A batch whose fresh codes collide with stored ones (about one in 10^8 batches) is made again.
@@ -142,13 +145,65 @@ pub async fn find<C: ConnectionTrait>(
     .await
 }
 
-/// A code by its stored hash, as the child's survey checks it (the plain-HTML survey keeps only
-/// the hash between steps). The code is the child's own credential, so no staff scope applies.
-pub async fn find_by_hash<C: ConnectionTrait>(
+/// A child's code with its wave and where it was handed out: what checking a code for a
+/// survey needs, read in one query.
+#[derive(Debug, Clone)]
+pub struct SurveyCode {
+    pub stored: StoredCode,
+    pub wave: Wave,
+    pub placement: Placement,
+}
+
+/// The code with this hash, its wave and its location's placement. The code is the child's own
+/// credential, so no staff scope applies.
+pub async fn find_for_survey<C: ConnectionTrait>(
     db: &C,
     code_hash: &str,
-) -> Result<Option<StoredCode>, DbErr> {
-    find_where(db, code_hash, Condition::all()).await
+) -> Result<Option<SurveyCode>, DbErr> {
+    let sql = format!(
+        "SELECT c.wave_id, c.location_id, c.state, c.pseudonym, \
+         w.label AS wave_label, w.opens_on AS wave_opens_on, w.closes_on AS wave_closes_on, \
+         w.instrument_id AS wave_instrument_id, w.state AS wave_state, w.synthetic AS wave_synthetic, \
+         {PLACEMENT_COLUMNS} \
+         FROM access_code c JOIN wave w ON w.id = c.wave_id \
+         JOIN location l ON l.id = c.location_id JOIN organisation o ON o.id = l.organisation_id \
+         WHERE c.code_hash = $1"
+    );
+    let backend = db.get_database_backend();
+    let Some(row) = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [code_hash.into()],
+        ))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let state: String = row.try_get("", "state")?;
+    let stored = StoredCode {
+        wave_id: row.try_get("", "wave_id")?,
+        location_id: row.try_get("", "location_id")?,
+        state: CodeState::parse(&state)
+            .ok_or_else(|| DbErr::Custom(format!("unknown code state {state:?}")))?,
+        pseudonym: row
+            .try_get::<Option<String>>("", "pseudonym")?
+            .map(Pseudonym::from_stored),
+    };
+    let wave = Wave::try_from(wave::Model {
+        id: stored.wave_id,
+        label: row.try_get("", "wave_label")?,
+        opens_on: row.try_get("", "wave_opens_on")?,
+        closes_on: row.try_get("", "wave_closes_on")?,
+        instrument_id: row.try_get("", "wave_instrument_id")?,
+        state: row.try_get("", "wave_state")?,
+        synthetic: row.try_get("", "wave_synthetic")?,
+    })?;
+    Ok(Some(SurveyCode {
+        stored,
+        wave,
+        placement: Placement::from_row(&row)?,
+    }))
 }
 
 async fn find_where<C: ConnectionTrait>(
@@ -217,6 +272,31 @@ async fn transition_where<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Marks the unused codes among these used, at once; returns those it marked. A code already
+/// used or revoked is left as it is (on PostgreSQL a code another transaction is marking waits
+/// for it, and is then found used).
+pub async fn use_unused<'a, C: ConnectionTrait>(
+    db: &C,
+    code_hashes: impl Iterator<Item = &'a str>,
+) -> Result<HashSet<String>, DbErr> {
+    let hashes: Vec<&str> = code_hashes.collect();
+    if hashes.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let update = Query::update()
+        .table(access_code::Entity)
+        .value(access_code::Column::State, CodeState::Used.as_str())
+        .and_where(access_code::Column::State.eq(CodeState::Unused.as_str()))
+        .and_where(access_code::Column::CodeHash.is_in(hashes))
+        .returning_col(access_code::Column::CodeHash)
+        .to_owned();
+    db.query_all(&update)
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "code_hash"))
+        .collect()
 }
 
 /// A lost card: the old code is revoked and a new one made for the same location and child.

@@ -133,9 +133,20 @@ pub async fn save<C: ConnectionTrait>(db: &C, code_hash: &str, draft: &Draft) ->
 }
 
 pub async fn delete<C: ConnectionTrait>(db: &C, code_hash: &str) -> Result<(), DbErr> {
+    delete_for_codes(db, &[code_hash]).await
+}
+
+/// The drafts of several codes (their surveys were sent together).
+pub async fn delete_for_codes<C: ConnectionTrait>(
+    db: &C,
+    code_hashes: &[&str],
+) -> Result<(), DbErr> {
+    if code_hashes.is_empty() {
+        return Ok(());
+    }
     let delete = Query::delete()
         .from_table(table())
-        .and_where(Expr::col(col("code_hash")).eq(code_hash))
+        .and_where(Expr::col(col("code_hash")).is_in(code_hashes.iter().copied()))
         .to_owned();
     db.execute(&delete).await?;
     Ok(())

@@ -47,21 +47,33 @@ pub async fn hold<C: ConnectionTrait>(
     code_hash: &str,
     new: &NewResponse,
 ) -> Result<(), DbErr> {
-    let payload = serde_json::to_string(new).map_err(|e| DbErr::Custom(e.to_string()))?;
-    let insert = Query::insert()
-        .into_table(Alias::new("pending_response"))
-        .columns(["id", "wave_id", "code_hash", "submission_hash", "payload"].map(Alias::new))
-        .values([
+    hold_many(db, &[(code_hash, new)]).await
+}
+
+/// Holds several checked responses, each with its code. Runs in the transaction that marks
+/// their codes used.
+pub async fn hold_many<C: ConnectionTrait>(
+    db: &C,
+    held: &[(&str, &NewResponse)],
+) -> Result<(), DbErr> {
+    let mut rows = Vec::with_capacity(held.len());
+    for (code_hash, new) in held {
+        let payload = serde_json::to_string(new).map_err(|e| DbErr::Custom(e.to_string()))?;
+        rows.push(vec![
             uuid::Uuid::new_v4().to_string().into(),
             new.wave_id.into(),
-            code_hash.into(),
+            (*code_hash).into(),
             new.submission_hash.clone().into(),
             payload.into(),
-        ])
-        .map_err(|e| DbErr::Custom(e.to_string()))?
-        .to_owned();
-    db.execute(&insert).await?;
-    Ok(())
+        ]);
+    }
+    super::bulk::insert_rows(
+        db,
+        "pending_response",
+        &["id", "wave_id", "code_hash", "submission_hash", "payload"],
+        rows,
+    )
+    .await
 }
 
 /// How many responses are held, not yet mixed.
@@ -160,13 +172,16 @@ pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, D
             more,
         });
     }
+    let mixed_before =
+        super::responses::mixed_submissions(&txn, held.iter().map(|h| h.submission_hash.as_str()))
+            .await?;
     let mut batch_rows = Vec::with_capacity(held.len());
     let mut taken = Vec::with_capacity(held.len());
     for h in &held {
         match serde_json::from_str::<NewResponse>(&h.payload) {
             Ok(new) => {
                 taken.push(h);
-                if !super::responses::submission_exists_mixed(&txn, &h.submission_hash).await? {
+                if !mixed_before.contains(&h.submission_hash) {
                     batch_rows.push(new);
                 }
             }

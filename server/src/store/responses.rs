@@ -3,13 +3,13 @@
 //! answers, the open answer (apart) and the result counts.
 
 use super::bulk::insert_rows;
-use super::entity::{location, organisation};
 use crate::domain::access_code::CodeState;
 use crate::domain::demographics::Demographics;
 use crate::domain::instrument::AnswersSoFar;
 use crate::domain::SettingType;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, Value};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, SqlErr};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, SqlErr, Statement};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Everything stored for one response.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -38,68 +38,119 @@ pub enum SubmitOutcome {
 }
 
 /// Where a location's responses are counted: its organisation, region and setting type.
-async fn placement<C: ConnectionTrait>(
-    db: &C,
-    location_id: i32,
-) -> Result<(i32, i32, SettingType), DbErr> {
-    let location = location::Entity::find_by_id(location_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("location {location_id}")))?;
-    let organisation = organisation::Entity::find_by_id(location.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            DbErr::RecordNotFound(format!("organisation {}", location.organisation_id))
-        })?;
-    let setting = location
-        .setting_type
-        .parse::<SettingType>()
-        .map_err(|e| DbErr::Custom(e.to_string()))?;
-    Ok((organisation.id, organisation.region_id, setting))
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub organisation_id: i32,
+    pub region_id: i32,
+    pub setting: SettingType,
 }
 
-/// The setting type of a location: it decides which questions a child there is asked.
-pub async fn setting_of_location<C: ConnectionTrait>(
+/// The columns a query selects for [`Placement::from_row`], over `location l` joined to
+/// `organisation o`.
+pub(super) const PLACEMENT_COLUMNS: &str =
+    "l.organisation_id AS organisation_id, o.region_id AS region_id, l.setting_type AS setting_type";
+
+impl Placement {
+    pub(super) fn from_row(row: &QueryResult) -> Result<Placement, DbErr> {
+        let setting: String = row.try_get("", "setting_type")?;
+        Ok(Placement {
+            organisation_id: row.try_get("", "organisation_id")?,
+            region_id: row.try_get("", "region_id")?,
+            setting: setting
+                .parse::<SettingType>()
+                .map_err(|e| DbErr::Custom(e.to_string()))?,
+        })
+    }
+}
+
+/// The placements of some locations, in one query.
+async fn placements<C: ConnectionTrait>(
     db: &C,
-    location_id: i32,
-) -> Result<SettingType, DbErr> {
-    Ok(placement(db, location_id).await?.2)
+    location_ids: &BTreeSet<i32>,
+) -> Result<HashMap<i32, Placement>, DbErr> {
+    if location_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Only integers go into the text.
+    let ids = location_ids
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT l.id AS location_id, {PLACEMENT_COLUMNS} FROM location l \
+                 JOIN organisation o ON o.id = l.organisation_id WHERE l.id IN ({ids})"
+            ),
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("", "location_id")?, Placement::from_row(row)?)))
+        .collect()
 }
 
 /// Whether a submission was taken in already: still held or mixed into `response`.
 ///
-/// Held first, then mixed: the mixer moves a response from one table to the other in one
-/// transaction, so a response that is no longer held when we look there is already in
-/// `response` when we look there next. The other order could miss one being moved between the
-/// two looks, and answer a device that resends a stored survey with 409 "used".
+/// Both tables are read by one statement, so in one snapshot: the mixer moves a response from
+/// one to the other in one transaction, and two separate looks could miss one being moved in
+/// between, and answer a device that resends a stored survey with 409 "used".
 pub async fn submission_exists<C: ConnectionTrait>(
     db: &C,
     submission_hash: &str,
 ) -> Result<bool, DbErr> {
-    Ok(exists_in(db, "pending_response", submission_hash).await?
-        || submission_exists_mixed(db, submission_hash).await?)
+    Ok(!known_submissions(db, std::iter::once(submission_hash))
+        .await?
+        .is_empty())
 }
 
-/// Whether a submission is in `response` already.
-pub async fn submission_exists_mixed<C: ConnectionTrait>(
+/// Which of these submissions are in `response` already.
+pub async fn mixed_submissions<'a, C: ConnectionTrait>(
     db: &C,
-    submission_hash: &str,
-) -> Result<bool, DbErr> {
-    exists_in(db, "response", submission_hash).await
+    submission_hashes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashSet<String>, DbErr> {
+    submissions_in(db, &["response"], submission_hashes).await
 }
 
-async fn exists_in<C: ConnectionTrait>(
+/// Which of these submissions were taken in already: held or mixed. One statement, so one
+/// snapshot (see [`submission_exists`]).
+async fn known_submissions<'a, C: ConnectionTrait>(
     db: &C,
-    table: &str,
-    submission_hash: &str,
-) -> Result<bool, DbErr> {
-    let query = Query::select()
-        .expr(Expr::val(1))
-        .from(Alias::new(table))
-        .and_where(Expr::col(Alias::new("submission_hash")).eq(submission_hash))
-        .to_owned();
-    Ok(db.query_one(&query).await?.is_some())
+    submission_hashes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashSet<String>, DbErr> {
+    submissions_in(db, &["pending_response", "response"], submission_hashes).await
+}
+
+/// Which of these submissions are in any of `tables`, read by one statement.
+async fn submissions_in<'a, C: ConnectionTrait>(
+    db: &C,
+    tables: &[&str],
+    submission_hashes: impl IntoIterator<Item = &'a str>,
+) -> Result<HashSet<String>, DbErr> {
+    let hashes: Vec<&str> = submission_hashes.into_iter().collect();
+    let in_table = |table: &str| {
+        Query::select()
+            .column(Alias::new("submission_hash"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("submission_hash")).is_in(hashes.iter().copied()))
+            .to_owned()
+    };
+    let Some((first, rest)) = tables.split_first() else {
+        return Ok(HashSet::new());
+    };
+    if hashes.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut query = in_table(first);
+    for table in rest {
+        query.union(UnionType::All, in_table(table));
+    }
+    db.query_all(&query)
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "submission_hash"))
+        .collect()
 }
 
 /// Takes in a response for `code`: the code is marked used and the whole response is held in
@@ -144,27 +195,85 @@ pub async fn submit(
     }
 }
 
+/// Takes in several responses at once, in one transaction: what [`submit`] does for one, for
+/// each of them, with a few statements for all. Each gets its own outcome, in order. The
+/// codes and submissions must all differ; an error leaves nothing stored, and the caller may
+/// then take the responses in one by one.
+///
+/// The codes and held responses of one call share a transaction, as one code and its response
+/// do in [`submit`]; the mixer rewrites both later, with a batch of others.
+pub async fn submit_many(
+    db: &DatabaseConnection,
+    submissions: &[(&str, &NewResponse)],
+) -> Result<Vec<SubmitOutcome>, DbErr> {
+    let mut outcomes = vec![SubmitOutcome::Created; submissions.len()];
+    if submissions.is_empty() {
+        return Ok(outcomes);
+    }
+    let txn = super::begin_write(db).await?;
+    // A submission taken in before (a device sending again) is answered as stored, whatever
+    // its code.
+    let known = known_submissions(
+        &txn,
+        submissions.iter().map(|(_, n)| n.submission_hash.as_str()),
+    )
+    .await?;
+    let mut fresh: Vec<usize> = Vec::with_capacity(submissions.len());
+    for (i, (_, new)) in submissions.iter().enumerate() {
+        if known.contains(&new.submission_hash) {
+            outcomes[i] = SubmitOutcome::AlreadyStored;
+        } else {
+            fresh.push(i);
+        }
+    }
+    let won = super::codes::use_unused(&txn, fresh.iter().map(|&i| submissions[i].0)).await?;
+    let (taken, lost): (Vec<usize>, Vec<usize>) = fresh
+        .into_iter()
+        .partition(|&i| won.contains(submissions[i].0));
+    let codes: Vec<&str> = taken.iter().map(|&i| submissions[i].0).collect();
+    // Drafts kept for these codes (the plain-HTML survey) have served their purpose.
+    super::drafts::delete_for_codes(&txn, &codes).await?;
+    let held: Vec<(&str, &NewResponse)> = taken.iter().map(|&i| submissions[i]).collect();
+    super::mixing::hold_many(&txn, &held).await?;
+    txn.commit().await?;
+    // A code that was not unused: used by this very submission a moment ago (a resend racing
+    // the first send), or by another one, or revoked.
+    let stored_meanwhile = known_submissions(
+        db,
+        lost.iter()
+            .map(|&i| submissions[i].1.submission_hash.as_str()),
+    )
+    .await?;
+    for i in lost {
+        outcomes[i] = if stored_meanwhile.contains(&submissions[i].1.submission_hash) {
+            SubmitOutcome::AlreadyStored
+        } else {
+            SubmitOutcome::CodeNotUnused
+        };
+    }
+    Ok(outcomes)
+}
+
 /// Writes a batch of responses: the responses, their answers, the open answers (apart) and
 /// what they add to the result counts. Runs inside the caller's transaction.
 pub async fn insert_responses<C: ConnectionTrait>(
     db: &C,
     batch: &[NewResponse],
 ) -> Result<(), DbErr> {
-    let mut placements = std::collections::HashMap::new();
+    let placements = placements(db, &batch.iter().map(|r| r.location_id).collect()).await?;
     let mut responses = Vec::with_capacity(batch.len());
     let mut answers = Vec::new();
     let mut open_answers = Vec::new();
     let mut increments = super::results::Increments::new();
     let text = |v: Option<&'static str>| Value::from(v.map(str::to_string));
     for new in batch {
-        let (organisation_id, region_id, setting) = match placements.get(&new.location_id) {
-            Some(found) => *found,
-            None => {
-                let found = placement(db, new.location_id).await?;
-                placements.insert(new.location_id, found);
-                found
-            }
-        };
+        let Placement {
+            organisation_id,
+            region_id,
+            setting,
+        } = *placements
+            .get(&new.location_id)
+            .ok_or_else(|| DbErr::RecordNotFound(format!("location {}", new.location_id)))?;
         let id = uuid::Uuid::new_v4().to_string();
         let d = &new.demographics;
         responses.push(vec![

@@ -10,7 +10,7 @@ use crate::domain::SettingType;
 use crate::http::error::ApiError;
 use crate::participation::{check_code, CodeRefusal, Expected};
 use crate::startup::AppState;
-use crate::store::{drafts, responses, waves};
+use crate::store::{drafts, waves};
 use crate::submission;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -92,7 +92,7 @@ async fn check(
         }
     };
     let instrument = submission::instrument_of(&state, &accepted.wave).await?;
-    let setting = responses::setting_of_location(&state.db, accepted.stored.location_id).await?;
+    let setting = accepted.placement.setting;
     Ok(Json(Accepted {
         survey: format!("/survey/app/{}/{}", accepted.wave.label, setting.as_str()),
         wave: accepted.wave.label,

@@ -9,7 +9,7 @@ use crate::domain::survey::{self, Draft};
 use crate::domain::SettingType;
 use crate::participation::{check_code, check_code_hash, CodeRefusal, Expected};
 use crate::startup::AppState;
-use crate::store::{drafts, responses};
+use crate::store::drafts;
 use crate::submission::{self, SubmitError};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -147,9 +147,7 @@ async fn current(state: &AppState, headers: &HeaderMap) -> Result<Current, Lost>
     let instrument = submission::instrument_of(state, &accepted.wave)
         .await
         .map_err(unavailable)?;
-    let setting = responses::setting_of_location(&state.db, accepted.stored.location_id)
-        .await
-        .map_err(unavailable)?;
+    let setting = accepted.placement.setting;
     Ok(Current {
         code_hash,
         draft,
