@@ -124,7 +124,7 @@ async fn until_mixed(db: &DatabaseConnection) -> anyhow::Result<()> {
         if Instant::now() > deadline {
             bail!("responses were still held after ten minutes");
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
     }
     while flush(
         db,
@@ -302,6 +302,10 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
     let prepared = prepare(&db, args.responses).await?;
     let instrument = InstrumentLibrary::builtin()?.default_instrument();
 
+    println!(
+        "the limit: {} responses straight into the database ...",
+        args.responses
+    );
     let (limit_accepted, limit_mixed) = direct(
         &db,
         &instrument,
@@ -315,6 +319,10 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
     let server = Server::start(&database.url, &pepper, &[])
         .await
         .context("starting the server")?;
+    println!(
+        "over HTTP: {} responses to {} ...",
+        args.responses, server.url
+    );
     let http = over_http(&server, &db, &instrument, prepared.http, args.clients).await;
     server.stop().await;
     let http = http?;
