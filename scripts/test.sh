@@ -6,16 +6,19 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 start=$(date +%s)
+# Each step says how long the run has taken so far, to see where CI's minutes go.
+step() { say "$* (at $(( $(date +%s) - start )) s)"; }
 
-say "checking formatting and lints"
+step "checking formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 
+step "preparing PostgreSQL, Chromium, axe-core and the WASM bundle"
 ensure_postgres
 ensure_chromium
 ensure_axe
 "$ROOT/scripts/build-site.sh"
 
-say "running all tests"
+step "running all tests"
 cargo test --workspace -- --test-threads="${VEILIG_TEST_THREADS:-4}"
 say "all tests passed in $(( $(date +%s) - start )) s"
