@@ -184,7 +184,13 @@ async fn a_child_in_closed_care_takes_the_survey_in_dutch_on_the_device() {
         .text_of("section.screen:not([hidden]) .answered")
         .await
         .contains("Je hebt 3 vragen beantwoord."));
-    assert_eq!(browser.next().await.as_str(), "sending",);
+    // "Sending" shows while the survey is on its way; on a quick server the poll may only
+    // see the thank-you screen that follows it.
+    let after_send = browser.next().await;
+    assert!(
+        after_send == "sending" || after_send == "thanks",
+        "{after_send}"
+    );
     assert_eq!(
         browser.wait_for_screen(10, |s| s == "thanks").await,
         "thanks"
