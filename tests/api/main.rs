@@ -8,7 +8,7 @@ mod database_down;
 mod demo;
 mod drafts;
 mod exports;
-mod fuzz;
+mod found_by_fuzzing;
 mod health;
 mod incidents;
 mod instrument;

@@ -29,6 +29,17 @@ pub fn site_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
 }
 
+/// A site directory with a stand-in bundle (three files that say so), for tests that call
+/// the bundle's file server without building the WASM. The caller removes it.
+pub fn stand_in_site() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("veilig-stand-in-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(dir.join("pkg")).expect("a site directory");
+    for file in ["veilig.js", "veilig_bg.wasm", "boot.js"] {
+        std::fs::write(dir.join("pkg").join(file), "// stand-in").expect("a bundle file");
+    }
+    dir
+}
+
 /// A fresh database that removes itself when dropped.
 pub struct TestDatabase {
     pub url: String,

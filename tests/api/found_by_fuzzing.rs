@@ -163,7 +163,7 @@ on_both_databases! {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asset_names_the_file_system_cannot_take_are_not_found() {
-    let site = super::stand_in_site();
+    let site = veilig_tests::stand_in_site();
     let app =
         veilig_tests::spawn_app_with(veilig_tests::Db::Sqlite, |s| s.site_dir = site.clone()).await;
     let base = assets(&app).await;

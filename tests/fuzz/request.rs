@@ -1,8 +1,8 @@
 //! Turns a matrix row, a caller and a mutation into one HTTP request, and reads the answer.
 
 use super::inputs::Mutation;
-use crate::authorization::{fill, incident_fields, World};
-use crate::authorization::{Auth, Body, Row};
+use crate::world::{fill, incident_fields, World};
+use crate::world::{Auth, Body, Row};
 use serde_json::Value;
 
 /// What one caller sends with: a browser with its cookies (and its CSRF token), an API token.
