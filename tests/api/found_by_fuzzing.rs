@@ -3,17 +3,6 @@
 use veilig::domain::wave::WaveState;
 use veilig_tests::{on_both_databases, submission};
 
-/// The asset prefix of the running server, `/assets/<hash>`.
-async fn assets(app: &veilig_tests::TestApp) -> String {
-    let start = app.get("/").await.text().await.unwrap();
-    start
-        .split("href=\"")
-        .filter_map(|s| s.split('"').next())
-        .find(|s| s.starts_with("/assets/") && s.ends_with("/veilig.css"))
-        .map(|s| s.trim_end_matches("/veilig.css").to_string())
-        .expect("the stylesheet link")
-}
-
 fn json_error(body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
@@ -166,7 +155,7 @@ async fn asset_names_the_file_system_cannot_take_are_not_found() {
     let site = veilig_tests::stand_in_site();
     let app =
         veilig_tests::spawn_app_with(veilig_tests::Db::Sqlite, |s| s.site_dir = site.clone()).await;
-    let base = assets(&app).await;
+    let base = app.asset_prefix().await;
     assert_eq!(app.get(&format!("{base}/boot.js")).await.status(), 200);
     for name in [
         "a".repeat(300),

@@ -20,6 +20,7 @@ mod matrix;
 #[path = "../api/authorization/world.rs"]
 mod world;
 
+mod deeper;
 mod inputs;
 mod request;
 
@@ -30,140 +31,11 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use request::{Answer, Caller};
 use std::collections::BTreeMap;
 use veilig_tests::{spawn_app_with, stand_in_site, Db, TestApp, TEST_PASSWORD};
-use world::{world, Auth, Body, Row, CALLERS};
+use world::{world, Auth, CALLERS};
 
 /// About a minute per database on a 2-core machine (debug build).
 const DEFAULT_CASES: usize = 25_000;
 const DEFAULT_SEED: u64 = 6_2026;
-
-/// A whole submission, so that some cases get past the code check into the answers' checks,
-/// the open answer's scrubbing and storage (`{fresh_code}` is a new code each time).
-const SUBMISSION: &str = r#"{"code":"{fresh_code}","submission_id":"{fresh_uuid}","language":"nl","demographics":{"age_band":"12-14","gender":"girl","time_here":"gt_2y"},"answers":{"safe_home":4,"safe_own_room":5,"safe_mark":8,"safe_with_staff":"dont_know"},"open_answer":"Meer praten met de groepsleiding."}"#;
-
-/// Requests that reach further into a route than its matrix row does; each route is one the
-/// matrix lists (`every_route_has_a_row_in_the_matrix` keeps that list complete).
-fn deeper_rows() -> Vec<Row> {
-    let row = |method, route, path, auth, body| Row {
-        method,
-        route,
-        path,
-        auth,
-        body,
-        expect: [0; 5],
-        shows: &[],
-        researcher_shows: &[],
-    };
-    use Auth::*;
-    vec![
-        row(
-            "POST",
-            "/responses",
-            "/api/v1/responses",
-            Public,
-            Body::Json(SUBMISSION),
-        ),
-        row(
-            "POST",
-            "/codes/check",
-            "/api/v1/codes/check",
-            Public,
-            Body::Json(r#"{"code":"{fresh_code}"}"#),
-        ),
-        row(
-            "POST",
-            "/survey/start",
-            "/survey/start",
-            Public,
-            Body::Form(&[("code", "{fresh_code}"), ("lang", "nl")]),
-        ),
-        row("GET", "/survey", "/survey?lang=nl", Public, Body::None),
-        row(
-            "POST",
-            "/survey",
-            "/survey",
-            Public,
-            Body::Form(&[("go", "next"), ("answer", "3"), ("open_answer", "iets")]),
-        ),
-        row(
-            "POST",
-            "/survey/send",
-            "/survey/send",
-            Public,
-            Body::Form(&[("go", "send"), ("open_answer", "iets")]),
-        ),
-        row(
-            "GET",
-            "/staff/open-answers",
-            "/staff/open-answers?wave=2021&setting_type=closed&theme=Rules&page=1",
-            Session,
-            Body::None,
-        ),
-        row(
-            "GET",
-            "/staff/results",
-            "/staff/results?wave=2021&by=region&with=setting_type",
-            Session,
-            Body::None,
-        ),
-        row(
-            "GET",
-            "/staff/results/export",
-            "/staff/results/export?wave=2021&by=region&format=csv&part=items",
-            Session,
-            Body::None,
-        ),
-        row(
-            "GET",
-            "/waves/{wave}/results",
-            "/api/v1/waves/2021/results?by=setting_type&format=csv",
-            Token,
-            Body::None,
-        ),
-        row(
-            "POST",
-            "/staff/waves",
-            "/staff/waves",
-            Session,
-            Body::Form(&[
-                ("label", "2025"),
-                ("starts", "2025-01-01"),
-                ("ends", "2025-06-30"),
-            ]),
-        ),
-        row(
-            "POST",
-            "/staff/users",
-            "/staff/users",
-            Session,
-            Body::Form(&[
-                ("email", "new@example.nl"),
-                ("role", "institution_viewer"),
-                ("organisation", "{own_org}"),
-            ]),
-        ),
-        row(
-            "POST",
-            "/staff/tokens",
-            "/staff/tokens",
-            Session,
-            Body::Form(&[("name", "fuzz")]),
-        ),
-        row(
-            "GET",
-            "/staff/response",
-            "/staff/response?wave=2023&organisation={own_org}",
-            Session,
-            Body::None,
-        ),
-        row(
-            "GET",
-            "/staff/dashboard",
-            "/staff/dashboard?organisation={own_org}&wave=2021&by=setting_type",
-            Session,
-            Body::None,
-        ),
-    ]
-}
 
 /// What is wrong with one answer, if anything.
 fn problems(answer: &Answer) -> Vec<String> {
@@ -286,7 +158,7 @@ async fn fuzz(kind: Db) {
     let anonymous = app.client.clone();
 
     let mut rows = matrix();
-    rows.extend(deeper_rows());
+    rows.extend(deeper::rows());
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
     let mut runner = TestRunner::new_with_rng(

@@ -198,6 +198,18 @@ impl TestApp {
             .expect("the request is sent")
     }
 
+    /// The hashed prefix the assets are served under, `/assets/<hash>`, read off the start
+    /// page's stylesheet link.
+    pub async fn asset_prefix(&self) -> String {
+        let start = self.get("/").await.text().await.expect("the start page");
+        start
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|s| s.starts_with("/assets/") && s.ends_with("/veilig.css"))
+            .map(|s| s.trim_end_matches("/veilig.css").to_string())
+            .expect("the stylesheet link")
+    }
+
     pub fn instruments(&self) -> InstrumentLibrary {
         InstrumentLibrary::builtin().expect("the default instrument is valid")
     }

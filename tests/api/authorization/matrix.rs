@@ -1,7 +1,7 @@
 //! The rows of the matrix: every route, how it is called, and what each caller gets. Routes
 //! bound to an organisation have a row for the caller's own organisation and one for another.
 
-use super::{Auth, Body, Row};
+use super::world::{Auth, Body, Row};
 
 const REGISTER_ROW: &[(&str, &str)] = &[("csv", "organisation,region,location,setting_type,children_placed\nDe Linde,Utrecht,Groep Eik,open_residential,10\n")];
 const ONE_LOCATION: &[(&str, &str)] = &[

@@ -111,13 +111,6 @@ pub(crate) async fn world(app: &TestApp) -> World {
     let other_token = veilig::store::tokens::create(&app.db, owner, "other", &token.hash())
         .await
         .unwrap();
-    let start = app.get("/").await.text().await.unwrap();
-    let assets = start
-        .split("href=\"")
-        .filter_map(|s| s.split('"').next())
-        .find(|s| s.starts_with("/assets/") && s.ends_with("/veilig.css"))
-        .map(|s| s.trim_end_matches("/veilig.css").to_string())
-        .expect("the stylesheet link");
     World {
         own_org: linde.to_string(),
         other_org: west.to_string(),
@@ -132,7 +125,7 @@ pub(crate) async fn world(app: &TestApp) -> World {
         other_codes: app
             .codes("2023", locations["Team 1"], 2 * CALLERS.len())
             .await,
-        assets,
+        assets: app.asset_prefix().await,
     }
 }
 
