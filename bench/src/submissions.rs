@@ -46,7 +46,11 @@ struct Prepared {
 }
 
 /// A register with every setting type, an open wave, and two sets of codes.
-async fn prepare(db: &DatabaseConnection, per_run: usize) -> anyhow::Result<Prepared> {
+async fn prepare(
+    db: &DatabaseConnection,
+    pepper: &veilig::pepper::Pepper,
+    per_run: usize,
+) -> anyhow::Result<Prepared> {
     let mut csv = String::from("organisation,region,location,setting_type,children_placed\n");
     let settings = SettingType::ALL;
     for i in 0..60 {
@@ -75,6 +79,7 @@ async fn prepare(db: &DatabaseConnection, per_run: usize) -> anyhow::Result<Prep
     )
     .await?;
     veilig::store::waves::advance(db, wave.id, WaveState::Open).await?;
+    let key = veilig::domain::access_code::CodeKey::from_pepper(pepper);
     let mut tickets = Vec::with_capacity(2 * per_run);
     let per_location = (2 * per_run).div_ceil(locations.len());
     for location in &locations {
@@ -83,6 +88,7 @@ async fn prepare(db: &DatabaseConnection, per_run: usize) -> anyhow::Result<Prep
             let n = left.min(veilig::participation::MAX_CODES_PER_REQUEST);
             let batch = veilig::participation::generate_anonymous(
                 db,
+                pepper,
                 veilig::domain::staff::Scope::National,
                 "bench",
                 location.id,
@@ -92,7 +98,7 @@ async fn prepare(db: &DatabaseConnection, per_run: usize) -> anyhow::Result<Prep
             .map_err(|e| anyhow::anyhow!("codes: {e}"))?;
             tickets.extend(batch.codes.iter().map(|c| Ticket {
                 code: c.display_grouped(),
-                code_hash: c.hash(),
+                code_hash: c.hash(&key),
                 location_id: location.id,
                 setting: location.setting_type,
             }));
@@ -299,7 +305,10 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
         2 * args.responses,
         args.database.name()
     );
-    let prepared = prepare(&db, args.responses).await?;
+    // The codes are stored keyed by the pepper the server will read.
+    let pepper_file = write_pepper(&database.dir)?;
+    let pepper = veilig::pepper::Pepper::read(&pepper_file)?;
+    let prepared = prepare(&db, &pepper, args.responses).await?;
     let instrument = InstrumentLibrary::builtin()?.default_instrument();
 
     println!(
@@ -315,8 +324,7 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
     )
     .await?;
 
-    let pepper = write_pepper(&database.dir)?;
-    let server = Server::start(&database.url, &pepper, &[])
+    let server = Server::start(&database.url, &pepper_file, &[])
         .await
         .context("starting the server")?;
     println!(

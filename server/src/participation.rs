@@ -1,7 +1,7 @@
 //! Participation use cases shared by the web UI, the API and the CLI: making codes for a
 //! location, and checking a code a child typed.
 
-use crate::domain::access_code::{AccessCode, CodeState};
+use crate::domain::access_code::{AccessCode, CodeKey, CodeState};
 use crate::domain::client_number::ClientNumber;
 use crate::domain::staff::Scope;
 use crate::domain::wave::WaveState;
@@ -61,6 +61,7 @@ async fn wave_and_location(
 /// `count` anonymous codes for a location in the scope.
 pub async fn generate_anonymous(
     db: &DatabaseConnection,
+    pepper: &Pepper,
     scope: Scope,
     wave_label: &str,
     location_id: i32,
@@ -70,7 +71,14 @@ pub async fn generate_anonymous(
         return Err(CodesError::BadCount);
     }
     let (wave, location) = wave_and_location(db, scope, wave_label, location_id).await?;
-    let codes = codes::generate_anonymous(db, wave.id, location.id, count).await?;
+    let codes = codes::generate_anonymous(
+        db,
+        &CodeKey::from_pepper(pepper),
+        wave.id,
+        location.id,
+        count,
+    )
+    .await?;
     Ok(CodeBatch {
         wave,
         location,
@@ -95,6 +103,7 @@ pub async fn generate_linkable(
     let codes = codes::generate_linkable(
         db,
         pepper,
+        &CodeKey::from_pepper(pepper),
         wave.id,
         location.id,
         location.organisation_id,
@@ -207,11 +216,12 @@ impl Expected<'_> {
 /// Checks a typed code without changing anything.
 pub async fn check_code(
     db: &DatabaseConnection,
+    key: &CodeKey,
     typed: &str,
     expected: Expected<'_>,
 ) -> Result<Result<AcceptedCode, CodeRefusal>, DbErr> {
     match AccessCode::parse(typed) {
-        Ok(code) => check_code_hash(db, &code.hash(), expected).await,
+        Ok(code) => check_code_hash(db, &code.hash(key), expected).await,
         Err(_) => Ok(Err(CodeRefusal::Format)),
     }
 }

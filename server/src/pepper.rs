@@ -35,6 +35,17 @@ impl Pepper {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// A 32-byte key for one purpose, derived from the pepper with HKDF-SHA256 (`label` is
+    /// HKDF's info): each purpose gets its own key, and no key reveals the pepper or another.
+    pub fn derive_key(&self, label: &[u8]) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        // 32 bytes is far below HKDF-SHA256's limit of 255 × 32, so this cannot fail.
+        let Ok(()) = hkdf::Hkdf::<Sha256>::new(None, &self.0).expand(label, &mut key) else {
+            unreachable!("32 bytes is a valid HKDF-SHA256 output length")
+        };
+        key
+    }
+
     fn from_file_contents(path: &Path, raw: &[u8]) -> anyhow::Result<Pepper> {
         let text = std::str::from_utf8(raw).map(str::trim).unwrap_or_default();
         let bytes = match hex::decode(text) {
@@ -135,6 +146,15 @@ mod tests {
         assert_eq!(a.keyed_hash(&[b"x", b"y"]), a.keyed_hash(&[b"x", b"y"]));
         assert_ne!(a.keyed_hash(&[b"x", b"y"]), b.keyed_hash(&[b"x", b"y"]));
         assert_ne!(a.keyed_hash(&[b"xy", b""]), a.keyed_hash(&[b"x", b"y"]));
+    }
+
+    #[test]
+    fn derived_keys_depend_on_the_pepper_and_on_their_label() {
+        let a = Pepper(vec![1; 32]);
+        let b = Pepper(vec![2; 32]);
+        assert_eq!(a.derive_key(b"one"), a.derive_key(b"one"));
+        assert_ne!(a.derive_key(b"one"), a.derive_key(b"two"));
+        assert_ne!(a.derive_key(b"one"), b.derive_key(b"one"));
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct AppState {
     pub survey: crate::config::SurveySettings,
     /// Who children can turn to, read and checked at start.
     pub help: Arc<veilig_frontend::survey::HelpContacts>,
+    /// Keys the stored hashes of access codes.
+    pub code_key: Arc<crate::domain::access_code::CodeKey>,
     /// Signs the passes of unlocked kiosk tablets.
     pub kiosk_key: Arc<crate::kiosk::KioskKey>,
     /// The tables of published waves read or made so far (see `results::published`).
@@ -97,6 +99,11 @@ impl Application {
                 crate::domain::results::MIN_K
             );
         }
+        // Codes from before keyed hashes: the pepper is needed, and only the server has it.
+        let code_key = crate::domain::access_code::CodeKey::from_pepper(&pepper);
+        crate::store::rekey::rekey_unkeyed_codes(&db, &code_key)
+            .await
+            .context("cannot rekey the stored access codes")?;
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -114,6 +121,7 @@ impl Application {
         let state = AppState {
             intake: crate::intake::Intake::start(db.clone(), writers),
             kiosk_key: Arc::new(crate::kiosk::KioskKey::from_pepper(&pepper)),
+            code_key: Arc::new(code_key),
             published: Arc::default(),
             help: Arc::new(help),
             survey: settings.survey.clone(),

@@ -67,19 +67,20 @@ pub async fn submit(
     envelope: Envelope,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
     let hash = submission_hash(&envelope.submission_id.to_string());
-    let accepted = match check_code(&state.db, &envelope.code, Expected::ANY).await? {
-        Ok(accepted) => accepted,
-        Err(CodeRefusal::Used) if responses::submission_exists(&state.db, &hash).await? => {
+    let accepted =
+        match check_code(&state.db, &state.code_key, &envelope.code, Expected::ANY).await? {
+            Ok(accepted) => accepted,
             // A retry of a submission that was stored: same answer as the first time.
-            let receipt = Receipt {
-                status: "stored",
-                submission_id: envelope.submission_id.to_string(),
-                wave: String::new(),
-            };
-            return Ok((SubmitOutcome::AlreadyStored, receipt));
-        }
-        Err(refusal) => return Err(SubmitError::Code(refusal)),
-    };
+            Err(CodeRefusal::Used) if responses::submission_exists(&state.db, &hash).await? => {
+                let receipt = Receipt {
+                    status: "stored",
+                    submission_id: envelope.submission_id.to_string(),
+                    wave: String::new(),
+                };
+                return Ok((SubmitOutcome::AlreadyStored, receipt));
+            }
+            Err(refusal) => return Err(SubmitError::Code(refusal)),
+        };
     store_checked(state, accepted, envelope, hash).await
 }
 

@@ -173,7 +173,7 @@ fn complete_answers(instrument: &Instrument, setting: SettingType, seed: usize) 
 }
 
 /// A register with three setting types, an open wave "2023" and a survey for each code.
-async fn prepare(db: &DatabaseConnection) -> (i32, Vec<Survey>) {
+async fn prepare(db: &DatabaseConnection, pepper: &veilig::pepper::Pepper) -> (i32, Vec<Survey>) {
     let register = "organisation,region,location,setting_type,children_placed\n\
         De Linde,Utrecht,Groep Eik,open_residential,1000\n\
         De Linde,Utrecht,De Bunker,closed,1000\n\
@@ -203,6 +203,7 @@ async fn prepare(db: &DatabaseConnection) -> (i32, Vec<Survey>) {
     for location in &locations {
         let batch = veilig::participation::generate_anonymous(
             db,
+            pepper,
             Scope::National,
             "2023",
             location.id,
@@ -324,7 +325,9 @@ async fn killed_mid_load_and_restarted(kind: Kind) {
     let sandbox = Sandbox::new(kind).await;
     let db = veilig::db::connect(&sandbox.url).await.unwrap();
     veilig::db::migrate(&db).await.unwrap();
-    let (wave_id, surveys) = prepare(&db).await;
+    // The server's pepper: codes are stored keyed by it.
+    let pepper = veilig::pepper::Pepper::read(&sandbox.dir.join("pepper")).unwrap();
+    let (wave_id, surveys) = prepare(&db, &pepper).await;
     let surveys = Arc::new(surveys);
 
     let mut server = Server::start(&sandbox);

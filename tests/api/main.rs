@@ -24,5 +24,6 @@ mod results;
 mod retention;
 mod schema;
 mod staff_accounts;
+mod storage;
 mod survey;
 mod survey_device;

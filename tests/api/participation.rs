@@ -97,7 +97,7 @@ on_both_databases! {
         assert_eq!(html.matches("&amp;wave=2023").count(), 4, "each card's address carries the wave");
         let in_2023 = veilig::participation::Expected { wave: Some("2023"), location: None };
         for card in &cards {
-            let check = veilig::participation::check_code(&app.db, card, in_2023).await.unwrap();
+            let check = veilig::participation::check_code(&app.db, &veilig::domain::access_code::CodeKey::from_pepper(&app.pepper), card, in_2023).await.unwrap();
             assert!(check.is_ok(), "{card} works");
         }
 
@@ -135,7 +135,7 @@ on_both_databases! {
             let cards = cards_in(&html);
             assert_eq!(cards.len(), 2);
             let code = veilig::domain::access_code::AccessCode::parse(&cards[0]).unwrap();
-            let stored = veilig::store::codes::find(&app.db, veilig::domain::staff::Scope::National, &code).await.unwrap().unwrap();
+            let stored = veilig::store::codes::find(&app.db, &veilig::domain::access_code::CodeKey::from_pepper(&app.pepper), veilig::domain::staff::Scope::National, &code).await.unwrap().unwrap();
             pseudonyms.push(stored.pseudonym.unwrap().as_str().to_string());
         }
         assert_eq!(pseudonyms[0], pseudonyms[1]);

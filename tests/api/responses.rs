@@ -107,7 +107,7 @@ on_both_databases! {
         let locations = app.with_register().await;
         let wave_id = app.wave("2023", WaveState::Open).await;
         let codes = app.codes("2023", locations["Groep Eik"], 4).await;
-        let hash = |c: &str| veilig::domain::access_code::AccessCode::parse(c).unwrap().hash();
+        let hash = |c: &str| veilig::domain::access_code::AccessCode::parse(c).unwrap().hash(&veilig::domain::access_code::CodeKey::from_pepper(&app.pepper));
         let response = |id: &str| veilig::store::responses::NewResponse {
             wave_id,
             location_id: locations["Groep Eik"],
@@ -126,7 +126,7 @@ on_both_databases! {
         );
         let (fresh, other, revoked) = (response("fresh"), response("other"), response("revoked"));
         let code = veilig::domain::access_code::AccessCode::parse(&codes[2]).unwrap();
-        veilig::store::codes::transition(&app.db, veilig::domain::staff::Scope::National, &code,
+        veilig::store::codes::transition(&app.db, &veilig::domain::access_code::CodeKey::from_pepper(&app.pepper), veilig::domain::staff::Scope::National, &code,
             veilig::domain::access_code::CodeState::Unused,
             veilig::domain::access_code::CodeState::Revoked).await.unwrap();
         let outcomes = submit_many(&app.db, &[
@@ -166,7 +166,7 @@ on_both_databases! {
         assert_eq!(malformed.status(), 422);
         assert_eq!(malformed.json::<Value>().await.unwrap()["error"], "format");
         let code = veilig::domain::access_code::AccessCode::parse(&codes[1]).unwrap();
-        veilig::store::codes::transition(&app.db, veilig::domain::staff::Scope::National, &code, veilig::domain::access_code::CodeState::Unused, veilig::domain::access_code::CodeState::Revoked).await.unwrap();
+        veilig::store::codes::transition(&app.db, &veilig::domain::access_code::CodeKey::from_pepper(&app.pepper), veilig::domain::staff::Scope::National, &code, veilig::domain::access_code::CodeState::Unused, veilig::domain::access_code::CodeState::Revoked).await.unwrap();
         let revoked = app.post_json("/api/v1/responses", &submission(&codes[1])).await;
         assert_eq!(revoked.status(), 409);
         assert_eq!(revoked.json::<Value>().await.unwrap()["error"], "revoked");

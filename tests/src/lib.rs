@@ -465,6 +465,7 @@ impl TestApp {
     pub async fn codes(&self, wave: &str, location: i32, n: usize) -> Vec<String> {
         veilig::participation::generate_anonymous(
             &self.db,
+            &self.pepper,
             veilig::domain::staff::Scope::National,
             wave,
             location,

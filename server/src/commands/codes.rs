@@ -3,11 +3,15 @@
 use crate::cli::{CodesGenerateArgs, GlobalArgs};
 use crate::domain::staff::Scope;
 use crate::participation;
+use crate::pepper::Pepper;
 
 pub async fn generate(global: &GlobalArgs, args: &CodesGenerateArgs) -> anyhow::Result<()> {
     let db = super::connect(global).await?;
+    // The codes are stored as hashes keyed by the pepper: the same pepper as the servers'.
+    let pepper = Pepper::load_or_create(global.pepper_file.as_deref(), &global.database_url)?;
     let batch = participation::generate_anonymous(
         &db,
+        &pepper,
         Scope::National,
         &args.wave,
         args.location,

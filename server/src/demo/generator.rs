@@ -3,7 +3,7 @@
 
 use super::children::{self, DemoWave};
 use super::PlacedLocation;
-use crate::domain::access_code::{AccessCode, CodeState};
+use crate::domain::access_code::{AccessCode, CodeKey, CodeState, KEYED_HASH};
 use crate::domain::pseudonym::Pseudonym;
 use crate::pepper::Pepper;
 use crate::store::bulk::insert_rows;
@@ -49,6 +49,7 @@ impl Generator<'_> {
         locations: &[PlacedLocation],
         responses: u32,
     ) -> anyhow::Result<WaveOutcome> {
+        let code_key = CodeKey::from_pepper(self.pepper);
         let counts = allocate(rng, locations, responses);
         let mut batch = Batch::default();
         let (mut safe, mut answered) = (0u64, 0u64);
@@ -79,11 +80,12 @@ impl Generator<'_> {
                     CodeState::Unused
                 };
                 batch.codes.push(vec![
-                    code.hash().into(),
+                    code.hash(&code_key).into(),
                     wave_id.into(),
                     loc.id.into(),
                     state.as_str().into(),
                     pseudonym.as_ref().map(|p| p.as_str().to_string()).into(),
+                    KEYED_HASH.into(),
                 ]);
                 if answered_now {
                     // The same child keeps the same disposition across waves, so linked pairs are coherent.
@@ -131,7 +133,14 @@ impl Generator<'_> {
         insert_rows(
             &txn,
             "access_code",
-            &["code_hash", "wave_id", "location_id", "state", "pseudonym"],
+            &[
+                "code_hash",
+                "wave_id",
+                "location_id",
+                "state",
+                "pseudonym",
+                "hash_version",
+            ],
             codes,
         )
         .await?;

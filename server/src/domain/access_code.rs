@@ -1,8 +1,13 @@
-//! Access codes: short, one-time, easy for a child to type, and stored only as a hash.
+//! Access codes: short, one-time, easy for a child to type, and stored only as a keyed hash.
 //!
 //! 9 symbols from an alphabet of 31 (digits and capitals without 0, O, 1, I and L) give
-//! 31^9 ≈ 2^44.6 possible codes. Printed in groups of three: `K7M-4Q9-TXA`.
+//! 31^9 ≈ 2^44.6 possible codes. Printed in groups of three: `K7M-4Q9-TXA`. So few codes can
+//! all be tried in days on ordinary hardware: a plain hash in a leaked dump would give every
+//! code back. The stored hash is keyed (HMAC under a key derived from the pepper), so confirming
+//! a guessed code from the dump alone costs as much as guessing the key.
 
+use crate::pepper::Pepper;
+use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -52,12 +57,18 @@ impl AccessCode {
         )
     }
 
-    /// The only form in which a code is stored.
-    pub fn hash(&self) -> String {
+    /// The only form in which a code is stored: `HMAC-SHA256(key, SHA-256("veilig/code/v1:" ‖
+    /// code))`. The inner hash is the unkeyed hash codes were stored as before keys existed, so
+    /// those rows are rekeyed in place without knowing their codes ([`CodeKey::rekey`]).
+    pub fn hash(&self, key: &CodeKey) -> String {
+        key.mac(&self.unkeyed_digest())
+    }
+
+    fn unkeyed_digest(&self) -> [u8; 32] {
         let mut hasher = Sha256::new();
         hasher.update(b"veilig/code/v1:");
         hasher.update(self.0.as_bytes());
-        hex::encode(hasher.finalize())
+        hasher.finalize().into()
     }
 
     /// As printed on a card: `K7M-4Q9-TXA`.
@@ -75,6 +86,43 @@ impl AccessCode {
 impl fmt::Debug for AccessCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("AccessCode([redacted])")
+    }
+}
+
+/// The key of stored code hashes, derived from the pepper and never stored.
+#[derive(Clone)]
+pub struct CodeKey([u8; 32]);
+
+impl fmt::Debug for CodeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CodeKey([redacted])")
+    }
+}
+
+/// The version of the stored hash of a code: 1 is the unkeyed SHA-256 of codes made before
+/// keys existed, 2 is [`AccessCode::hash`]. The server rekeys version 1 at start.
+pub const UNKEYED_HASH: i16 = 1;
+pub const KEYED_HASH: i16 = 2;
+
+impl CodeKey {
+    pub fn from_pepper(pepper: &Pepper) -> CodeKey {
+        CodeKey(pepper.derive_key(b"veilig/code-hash/v2"))
+    }
+
+    fn mac(&self, digest: &[u8]) -> String {
+        // HMAC accepts keys of any length, so this cannot fail.
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            unreachable!("HMAC takes keys of any length")
+        };
+        mac.update(digest);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The keyed hash of a code stored with the unkeyed hash of version 1 (hex), or `None`
+    /// when the stored text is not such a hash.
+    pub fn rekey(&self, unkeyed_hex: &str) -> Option<String> {
+        let digest = hex::decode(unkeyed_hex).ok().filter(|d| d.len() == 32)?;
+        Some(self.mac(&digest))
     }
 }
 
@@ -125,7 +173,8 @@ mod tests {
         let b = AccessCode::parse(" K7M 4Q9TXA ").unwrap();
         assert_eq!(a, b);
         assert_eq!(a.display_grouped(), "K7M-4Q9-TXA");
-        assert_eq!(a.hash(), b.hash());
+        let key = CodeKey::from_pepper(&Pepper::random());
+        assert_eq!(a.hash(&key), b.hash(&key));
     }
 
     #[test]
@@ -153,6 +202,30 @@ mod tests {
         for c in &codes {
             assert!(AccessCode::parse(c).is_ok());
         }
+    }
+
+    #[test]
+    fn a_code_hash_depends_on_the_pepper() {
+        // Without the pepper, trying all 31^9 codes against a dump finds nothing: the stored
+        // hash of the same code differs under another pepper, and it is not the unkeyed hash.
+        let code = AccessCode::parse("K7M4Q9TXA").unwrap();
+        let one = CodeKey::from_pepper(&Pepper::random());
+        let other = CodeKey::from_pepper(&Pepper::random());
+        assert_ne!(code.hash(&one), code.hash(&other));
+        assert_ne!(code.hash(&one), hex::encode(code.unkeyed_digest()));
+        assert_eq!(code.hash(&one), code.hash(&one));
+        assert_eq!(code.hash(&one).len(), 64);
+        assert_eq!(format!("{one:?}"), "CodeKey([redacted])");
+    }
+
+    #[test]
+    fn rekeying_an_unkeyed_hash_gives_the_keyed_hash_of_the_same_code() {
+        let code = AccessCode::parse("K7M4Q9TXA").unwrap();
+        let key = CodeKey::from_pepper(&Pepper::random());
+        let unkeyed = hex::encode(code.unkeyed_digest());
+        assert_eq!(key.rekey(&unkeyed), Some(code.hash(&key)));
+        assert_eq!(key.rekey("not hex"), None);
+        assert_eq!(key.rekey("abcd"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::entity::{access_code, wave};
 use super::responses::{Placement, PLACEMENT_COLUMNS};
 use super::scope::by_location;
 use super::waves::Wave;
-use crate::domain::access_code::{AccessCode, CodeState};
+use crate::domain::access_code::{AccessCode, CodeKey, CodeState, KEYED_HASH};
 use crate::domain::client_number::ClientNumber;
 use crate::domain::pseudonym::Pseudonym;
 use crate::domain::staff::Scope;
@@ -24,6 +24,7 @@ const ATTEMPTS: usize = 5;
 /// Stores `count` new codes, or none: all in one transaction.
 pub async fn generate_anonymous(
     db: &DatabaseConnection,
+    key: &CodeKey,
     wave_id: i32,
     location_id: i32,
     count: usize,
@@ -33,7 +34,7 @@ pub async fn generate_anonymous(
     let mut left = count;
     while left > 0 {
         let n = left.min(BATCH);
-        codes.extend(insert_batch(&txn, wave_id, location_id, &vec![None; n]).await?);
+        codes.extend(insert_batch(&txn, key, wave_id, location_id, &vec![None; n]).await?);
         left -= n;
     }
     txn.commit().await?;
@@ -45,6 +46,7 @@ pub async fn generate_anonymous(
 pub async fn generate_linkable(
     db: &DatabaseConnection,
     pepper: &Pepper,
+    key: &CodeKey,
     wave_id: i32,
     location_id: i32,
     organisation_id: i32,
@@ -74,7 +76,7 @@ pub async fn generate_linkable(
             .filter(access_code::Column::Pseudonym.is_in(these))
             .exec(&txn)
             .await?;
-        codes.extend(insert_batch(&txn, wave_id, location_id, chunk).await?);
+        codes.extend(insert_batch(&txn, key, wave_id, location_id, chunk).await?);
     }
     txn.commit().await?;
     Ok(codes)
@@ -82,6 +84,7 @@ pub async fn generate_linkable(
 
 async fn insert_batch(
     db: &DatabaseTransaction,
+    key: &CodeKey,
     wave_id: i32,
     location_id: i32,
     pseudonyms: &[Option<String>],
@@ -94,7 +97,8 @@ async fn insert_batch(
             .iter()
             .zip(pseudonyms)
             .map(|(code, pseudonym)| access_code::ActiveModel {
-                code_hash: Set(code.hash()),
+                code_hash: Set(code.hash(key)),
+                hash_version: Set(KEYED_HASH),
                 wave_id: Set(wave_id),
                 location_id: Set(location_id),
                 state: Set(CodeState::Unused.as_str().to_string()),
@@ -134,12 +138,13 @@ pub struct StoredCode {
 /// code is answered exactly like an unknown one.
 pub async fn find<C: ConnectionTrait>(
     db: &C,
+    key: &CodeKey,
     scope: Scope,
     code: &AccessCode,
 ) -> Result<Option<StoredCode>, DbErr> {
     find_where(
         db,
-        &code.hash(),
+        &code.hash(key),
         by_location(access_code::Column::LocationId, scope),
     )
     .await
@@ -232,6 +237,7 @@ async fn find_where<C: ConnectionTrait>(
 /// was first) or is not in the scope.
 pub async fn transition<C: ConnectionTrait>(
     db: &C,
+    key: &CodeKey,
     scope: Scope,
     code: &AccessCode,
     from: CodeState,
@@ -239,7 +245,7 @@ pub async fn transition<C: ConnectionTrait>(
 ) -> Result<bool, DbErr> {
     transition_where(
         db,
-        &code.hash(),
+        &code.hash(key),
         from,
         to,
         by_location(access_code::Column::LocationId, scope),
@@ -303,18 +309,19 @@ pub async fn use_unused<'a, C: ConnectionTrait>(
 /// Only for a code in the scope.
 pub async fn reissue(
     db: &DatabaseConnection,
+    key: &CodeKey,
     scope: Scope,
     old: &AccessCode,
 ) -> Result<Option<AccessCode>, DbErr> {
     let txn = super::begin_write(db).await?;
-    let Some(stored) = find(&txn, scope, old).await? else {
+    let Some(stored) = find(&txn, key, scope, old).await? else {
         return Ok(None);
     };
-    if !transition(&txn, scope, old, CodeState::Unused, CodeState::Revoked).await? {
+    if !transition(&txn, key, scope, old, CodeState::Unused, CodeState::Revoked).await? {
         return Ok(None);
     }
     let pseudonym = stored.pseudonym.map(|p| p.as_str().to_string());
-    let mut new = insert_batch(&txn, stored.wave_id, stored.location_id, &[pseudonym]).await?;
+    let mut new = insert_batch(&txn, key, stored.wave_id, stored.location_id, &[pseudonym]).await?;
     txn.commit().await?;
     Ok(new.pop())
 }

@@ -11,6 +11,7 @@ pub mod open_answers;
 pub mod organisations;
 pub mod pairs;
 pub mod published;
+pub mod rekey;
 pub mod responses;
 pub mod results;
 pub mod retention;

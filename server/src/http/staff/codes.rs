@@ -153,6 +153,7 @@ async fn make(
                 Ok(count) => (
                     participation::generate_anonymous(
                         &state.db,
+                        &state.pepper,
                         scope,
                         form.wave.trim(),
                         location_id,
@@ -249,9 +250,11 @@ async fn own_code(
     let Ok(code) = AccessCode::parse(typed) else {
         return Ok(None);
     };
-    Ok(codes::find(&state.db, staff.scope(), &code)
-        .await?
-        .map(|stored| (code, stored)))
+    Ok(
+        codes::find(&state.db, &state.code_key, staff.scope(), &code)
+            .await?
+            .map(|stored| (code, stored)),
+    )
 }
 
 async fn revoke(
@@ -269,6 +272,7 @@ async fn revoke(
         Some((code, _)) => {
             if codes::transition(
                 &state.db,
+                &state.code_key,
                 staff.scope(),
                 &code,
                 CodeState::Unused,
@@ -312,7 +316,7 @@ async fn reissue(
         let flash = Flash::Problem("The wave of this code is over; it cannot be reissued.".into());
         return render_form(&state, &staff, StatusCode::CONFLICT, Some(flash)).await;
     }
-    let Some(new) = codes::reissue(&state.db, staff.scope(), &code).await? else {
+    let Some(new) = codes::reissue(&state.db, &state.code_key, staff.scope(), &code).await? else {
         let flash =
             Flash::Problem("This code was already used or revoked; it cannot be reissued.".into());
         return render_form(&state, &staff, StatusCode::CONFLICT, Some(flash)).await;

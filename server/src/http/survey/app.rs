@@ -82,7 +82,7 @@ async fn check(
             .or(super::forms::wave_param(body.wave.as_deref())),
         location: kiosk.as_ref().map(|k| k.location_id),
     };
-    let accepted = match check_code(&state.db, &body.code, expected).await? {
+    let accepted = match check_code(&state.db, &state.code_key, &body.code, expected).await? {
         Ok(accepted) => accepted,
         Err(refusal) => {
             if matches!(refusal, CodeRefusal::Unknown | CodeRefusal::Format) {

@@ -70,7 +70,7 @@ async fn start(
     if state.code_limits.check(&source).is_err() {
         return back_to_start("busy", lang, wave);
     }
-    let accepted = match check_code(&state.db, &form.code, expected).await {
+    let accepted = match check_code(&state.db, &state.code_key, &form.code, expected).await {
         Ok(Ok(accepted)) => accepted,
         Ok(Err(refusal)) => {
             if matches!(refusal, CodeRefusal::Unknown | CodeRefusal::Format) {

@@ -10,6 +10,8 @@ pub struct Model {
     pub location_id: i32,
     pub state: String,
     pub pseudonym: Option<String>,
+    /// How `code_hash` was made (`domain::access_code::KEYED_HASH` for every code made now).
+    pub hash_version: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
