@@ -10,7 +10,11 @@ mod texts;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("texts");
+    // Read when the script runs, not baked in when it is compiled: two checkouts sharing one
+    // target directory share this script's binary, and each must read its own texts.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("texts");
     println!("cargo:rerun-if-changed={}", dir.display());
     println!("cargo:rerun-if-changed=build/texts.rs");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
