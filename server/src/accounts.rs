@@ -250,7 +250,8 @@ pub async fn reset_password(
     Ok((user, temporary))
 }
 
-/// Deactivating signs the person out at once; their account and audit trail stay.
+/// Deactivating signs the person out at once and revokes every API token of theirs, for good:
+/// activating the account again brings none of them back. The account and audit trail stay.
 pub async fn set_active(
     db: &DatabaseConnection,
     actor: i32,
@@ -269,6 +270,7 @@ pub async fn set_active(
     store::set_active(&txn, user_id, active).await?;
     if !active {
         store::delete_sessions_of(&txn, user_id).await?;
+        crate::store::tokens::revoke_all_of(&txn, user_id).await?;
     }
     let action = if active {
         "user.activate"

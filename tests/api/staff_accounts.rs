@@ -191,6 +191,46 @@ on_both_databases! {
         assert_eq!(own.status(), 422, "an administrator cannot lock themselves out");
     }
 
+    async fn deactivation_revokes_every_token_and_session_for_good(app) {
+        app.wave("2023", veilig::domain::wave::WaveState::Open).await;
+        let admin = app.staff("admin@example.nl", "admin", None).await;
+        let id = app.add_staff("r@example.nl", "researcher", None).await;
+        let researcher = app.sign_in("r@example.nl", TEST_PASSWORD).await;
+        let mut tokens = Vec::new();
+        for name in ["laptop", "server"] {
+            let made = researcher.post("/staff/tokens", &[("name", name)]).await;
+            assert_eq!(made.status(), 201);
+            let html = made.text().await.unwrap();
+            let marker = "it is shown only this once: ";
+            let start = html.find(marker).expect("the token is shown") + marker.len();
+            tokens.push(html[start..start + 43].to_string());
+        }
+        let api = |token: String| {
+            let request = app.client.get(app.url("/api/v1/waves/2023/results?by=overall")).bearer_auth(token);
+            async move { request.send().await.unwrap().status() }
+        };
+        for token in &tokens {
+            assert_ne!(api(token.clone()).await, 401, "the token works before");
+        }
+        assert_eq!(admin.post(&format!("/staff/users/{id}/deactivate"), &[]).await.status(), 200);
+        assert_eq!(admin.post(&format!("/staff/users/{id}/activate"), &[]).await.status(), 200);
+        // Active again, yet nothing of before comes back: not the tokens, not the session.
+        for token in &tokens {
+            assert_eq!(api(token.clone()).await, 401, "a token outlived deactivation");
+        }
+        assert_eq!(researcher.get("/staff").await.status(), 303, "a session outlived deactivation");
+        let live = app.strings("SELECT CAST(COUNT(*) AS TEXT) AS n FROM api_token WHERE revoked_at IS NULL", &["n"]).await;
+        assert_eq!(live[0][0], "0");
+        let sessions = app.strings(&format!("SELECT CAST(COUNT(*) AS TEXT) AS n FROM staff_session WHERE user_id = {id}"), &["n"]).await;
+        assert_eq!(sessions[0][0], "0");
+        // Signing in again makes a new session; the old tokens stay revoked.
+        let again = app.sign_in("r@example.nl", TEST_PASSWORD).await;
+        assert_eq!(again.get("/staff").await.status(), 200);
+        for token in &tokens {
+            assert_eq!(api(token.clone()).await, 401);
+        }
+    }
+
     async fn passwords_are_stored_as_argon2id_hashes_only(app) {
         app.add_staff("a@example.nl", "admin", None).await;
         let rows = app.db.query_all_raw(Statement::from_string(app.db.get_database_backend(), "SELECT password_hash FROM staff_user")).await.unwrap();

@@ -69,6 +69,18 @@ pub async fn list<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<Vec<TokenR
         .collect())
 }
 
+/// Revokes every live token of a user, for good: a deactivated account's tokens do not come
+/// back when it is activated again.
+pub async fn revoke_all_of<C: ConnectionTrait>(db: &C, user_id: i32) -> Result<u64, DbErr> {
+    Ok(api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Revokes one of the user's own tokens; false when there is no such live token.
 pub async fn revoke<C: ConnectionTrait>(
     db: &C,
