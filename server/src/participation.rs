@@ -240,6 +240,12 @@ pub async fn check_code_hash(
     else {
         return Ok(Err(CodeRefusal::Unknown));
     };
+    // Once a wave is closed, every code of it gets one answer, whatever its state: whoever
+    // holds the list of codes (for linkable codes, which child has which) must not learn from
+    // it which children took part.
+    if !wave.state.accepts_responses() {
+        return Ok(Err(CodeRefusal::WaveNotOpen));
+    }
     match stored.state {
         CodeState::Used => return Ok(Err(CodeRefusal::Used)),
         CodeState::Revoked => return Ok(Err(CodeRefusal::Revoked)),
@@ -253,9 +259,6 @@ pub async fn check_code_hash(
         .is_some_and(|location| location != stored.location_id)
     {
         return Ok(Err(CodeRefusal::WrongLocation));
-    }
-    if !wave.state.accepts_responses() {
-        return Ok(Err(CodeRefusal::WaveNotOpen));
     }
     Ok(Ok(AcceptedCode {
         code_hash: code_hash.to_string(),

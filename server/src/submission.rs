@@ -70,8 +70,11 @@ pub async fn submit(
     let accepted =
         match check_code(&state.db, &state.code_key, &envelope.code, Expected::ANY).await? {
             Ok(accepted) => accepted,
-            // A retry of a submission that was stored: same answer as the first time.
-            Err(CodeRefusal::Used) if responses::submission_exists(&state.db, &hash).await? => {
+            // A retry of a submission that was stored: same answer as the first time, also once
+            // the wave has closed (only the device that sent it knows its submission id).
+            Err(CodeRefusal::Used | CodeRefusal::WaveNotOpen)
+                if responses::submission_exists(&state.db, &hash).await? =>
+            {
                 let receipt = Receipt {
                     status: "stored",
                     submission_id: envelope.submission_id.to_string(),

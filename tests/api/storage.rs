@@ -88,3 +88,45 @@ on_both_databases! {
         }
     }
 }
+
+on_both_databases! {
+    async fn after_a_wave_closes_checking_a_used_or_unused_code_gives_the_same_answer(app) {
+        let locations = app.with_register().await;
+        let wave = app.wave("2023", WaveState::Open).await;
+        let codes = app.codes("2023", locations["Groep Eik"], 3).await;
+        let sent = submission(&codes[0]);
+        assert_eq!(app.post_json("/api/v1/responses", &sent).await.status(), 201);
+        let revoke = veilig::store::codes::transition(&app.db, &CodeKey::from_pepper(&app.pepper),
+            veilig::domain::staff::Scope::National, &AccessCode::parse(&codes[2]).unwrap(),
+            veilig::domain::access_code::CodeState::Unused, veilig::domain::access_code::CodeState::Revoked).await.unwrap();
+        assert!(revoke);
+        let open = app.post_json("/api/v1/codes/check", &json!({ "code": codes[0] })).await;
+        assert_eq!(open.json::<serde_json::Value>().await.unwrap()["error"], "used", "while open, a used code says so");
+        veilig::store::waves::advance(&app.db, wave, WaveState::Closed).await.unwrap();
+        for body in [json!({ "code": codes[0] }), json!({ "code": codes[0], "wave": "2023" })] {
+            let mut answers = Vec::new();
+            for code in &codes {
+                let mut body = body.clone();
+                body["code"] = json!(code);
+                let r = app.post_json("/api/v1/codes/check", &body).await;
+                answers.push((r.status(), r.text().await.unwrap()));
+            }
+            assert_eq!(answers[0], answers[1], "used and unused look alike");
+            assert_eq!(answers[1], answers[2], "revoked and unused look alike");
+            assert_eq!(answers[0].0, 409);
+        }
+        // The plain start page too.
+        let page = |code: &str| {
+            let request = app.client.post(app.url("/survey/start")).form(&[("code", code)]);
+            async move {
+                let r = request.send().await.unwrap();
+                (r.status(), r.headers().get("location").cloned(), r.text().await.unwrap())
+            }
+        };
+        let (used, unused) = (page(&codes[0]).await, page(&codes[1]).await);
+        assert_eq!(used, unused);
+        assert!(used.1.is_some_and(|l| l.to_str().unwrap().contains("error=closed")));
+        // The device that sent the survey is still told it was stored.
+        assert_eq!(app.post_json("/api/v1/responses", &sent).await.status(), 200);
+    }
+}
