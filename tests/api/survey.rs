@@ -133,20 +133,21 @@ on_both_databases! {
         assert!(own.contains("value=\"5\" checked"), "the child's own session shows its answers");
         step(&first_tablet, &[("go", "next")]).await;
 
-        // Whoever holds the code (the child, or someone with the institution's list) goes on
-        // where the child was, and sees that answers are kept, not what they were.
+        // Whoever holds the code (the child, or someone with the institution's list) starts
+        // again at the questions about the child, in the start page's language, and sees that
+        // answers are kept, not what they were nor where the child was.
         let (second_tablet, resumed) = start(&app, &codes[0]).await;
         assert_eq!(resumed.status(), 303);
-        let here = second_tablet.get("/survey").await.text().await.unwrap();
-        assert_eq!(item_on(&here).as_deref(), Some("safe_own_room"));
-        assert!(here.contains("Welcome back!"), "said kindly, in the child's language");
-        let earlier = step(&second_tablet, &[("go", "back")]).await;
+        let about = second_tablet.get("/survey").await.text().await.unwrap();
+        assert!(about.contains("Eerst iets over jou") && !about.contains("checked"));
+        assert!(about.contains("Welkom terug!"), "said kindly");
+        let earlier = step(&second_tablet, &[("go", "next")]).await;
         assert_eq!(item_on(&earlier).as_deref(), Some("safe_home"));
         assert!(!earlier.contains("checked"), "the earlier answer is not shown");
-        assert!(earlier.contains("<p class=\"concealed-note\">You already answered"));
-        assert!(!earlier.contains("Welcome back!"), "said once");
+        assert!(earlier.contains("<p class=\"concealed-note\">Had je deze vraag al beantwoord?"), "{}", &earlier[earlier.find("concealed-note").unwrap_or(0)..][..200]);
+        assert!(!earlier.contains("Welkom terug!"), "said once");
         let about = step(&second_tablet, &[("go", "back")]).await;
-        assert!(about.contains("First, something about you") && !about.contains("checked"));
+        assert!(about.contains("Eerst iets over jou") && !about.contains("checked"));
         // A new answer is the child's own again; the other stays kept and hidden.
         step(&second_tablet, &[("go", "next"), ("gender", "girl")]).await;
         let about = step(&second_tablet, &[("go", "back")]).await;
@@ -159,7 +160,7 @@ on_both_databases! {
             page = step(&second_tablet, &[("go", "next")]).await;
         }
         let sent = second_tablet.client.post(second_tablet.url("/survey/send")).form(&[("go", "next")]).send().await.unwrap();
-        assert_eq!(sent.headers()["location"], "/survey/thanks?lang=en");
+        assert_eq!(sent.headers()["location"], "/survey/thanks?lang=nl");
         assert_eq!(count(&app, "SELECT age_band AS n FROM response").await, "15-17", "kept though hidden");
         assert_eq!(count(&app, "SELECT gender AS n FROM response").await, "girl");
         assert_eq!(count(&app, "SELECT CAST(value AS TEXT) AS n FROM answer WHERE item_key = 'safe_home'").await, "5");
@@ -193,7 +194,7 @@ on_both_databases! {
         assert_eq!(child.get("/survey").await.status(), 404);
         let (again, _) = start(&app, &codes[0]).await;
         let page = again.get("/survey").await.text().await.unwrap();
-        assert!(page.contains("Fijn dat je meedoet!"), "on where the child was");
+        assert!(page.contains("Eerst iets over jou"), "on from the questions about the child");
         let reset = again.get("/survey/reset").await;
         assert_eq!(reset.status(), 303);
         assert_eq!(reset.headers()["location"], "/");
@@ -260,5 +261,69 @@ on_both_databases! {
         let page = app.get("/survey").await;
         assert_eq!(page.status(), 404);
         assert!(page.text().await.unwrap().contains("Vul je code nog een keer in"));
+    }
+}
+
+/// Walks a survey on with `next` until the send screen, answering each question as `answer`
+/// says (`None`: skip); returns every page seen.
+async fn walk(
+    child: &StaffClient,
+    mut page: String,
+    answer: impl Fn(&str) -> Option<&'static str>,
+) -> Vec<String> {
+    let mut pages = Vec::new();
+    while !page.contains("/survey/send") {
+        pages.push(page.clone());
+        let item = item_on(&page);
+        let mut fields = vec![("go", "next")];
+        if let Some(value) = item.as_deref().and_then(&answer) {
+            fields.push(("answer", value));
+        }
+        page = step(child, &fields).await;
+        assert!(pages.len() < 100, "the survey ends");
+    }
+    pages.push(page);
+    pages
+}
+
+on_both_databases! {
+    async fn picking_a_survey_up_shows_the_same_screens_whatever_was_answered_before(app) {
+        let codes = setup(&app, "De Bunker", 2).await;
+        // One child was secluded and answers everything; the other answers nothing but "don't
+        // know", and stops half way. Seclusion brings up three follow-up questions.
+        let (first, _) = start(&app, &codes[0]).await;
+        step(&first, &[("go", "next"), ("language", "en")]).await;
+        step(&first, &[("go", "next")]).await;
+        let page = step(&first, &[("go", "next"), ("age_band", "15-17"), ("gender", "boy")]).await;
+        let pages = walk(&first, page, |_| Some("1")).await;
+        assert!(pages.iter().any(|p| item_on(p).as_deref() == Some("secluded_safe")), "routed on");
+        let total = |p: &str| p.split("Step ").nth(1).map(|s| s.chars().take(12).collect::<String>());
+        let (second, _) = start(&app, &codes[1]).await;
+        step(&second, &[("go", "next"), ("language", "en")]).await;
+        let mut page = step(&second, &[("go", "next")]).await;
+        for _ in 0..6 {
+            page = step(&second, &[("go", "next"), ("answer", "dont_know")]).await;
+        }
+        assert_ne!(total(&pages[3]), total(&page), "the two paths have different lengths");
+
+        // Someone with both codes types them in new browsers, without JavaScript.
+        let mut seen = Vec::new();
+        for code in &codes {
+            let (other, resumed) = start(&app, code).await;
+            assert_eq!(resumed.headers()["location"], "/survey");
+            let page = other.get("/survey").await.text().await.unwrap();
+            let mut pages = walk(&other, page, |_| None).await;
+            // And back again from the send screen.
+            pages.push(step(&other, &[("go", "back")]).await);
+            seen.push(pages);
+        }
+        assert!(seen[0].len() > 10);
+        assert!(seen[0][0].contains("Stap 3 van"));
+        assert!(seen[0].last().unwrap().contains("name=\"open_answer\""), "back from sending");
+        for (a, b) in seen[0].iter().zip(&seen[1]) {
+            assert_eq!(a, b, "a screen differs on resume");
+        }
+        assert_eq!(seen[0].len(), seen[1].len());
+        assert!(!seen[0].iter().any(|p| p.contains("secluded_safe")), "no follow-up of a hidden answer");
     }
 }

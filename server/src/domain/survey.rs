@@ -49,6 +49,11 @@ pub struct Draft {
     /// Just picked up again: the next screen says kindly that earlier answers are kept.
     #[serde(default)]
     pub resumed: bool,
+    /// Picked up with the code at least once: every screen without an answer given since
+    /// says that an earlier answer, if there was one, is kept. Said on every such screen
+    /// alike, so the note tells nothing about which questions were answered.
+    #[serde(default)]
+    pub picked_up: bool,
 }
 
 impl Draft {
@@ -62,12 +67,25 @@ impl Draft {
             offer_help: false,
             concealed: BTreeSet::new(),
             resumed: false,
+            picked_up: false,
         }
     }
 
-    /// The survey is picked up with the code in a new browser session: everything answered so
-    /// far is kept and hidden from the screens.
-    pub fn conceal_earlier(&mut self) {
+    /// The survey is picked up with the code in a new browser session, in `language` (the
+    /// start page's): everything answered so far is kept and hidden, and the survey starts
+    /// again at the questions about the child. Whoever typed the code may not be the child, so
+    /// nothing on the screens that follow may depend on the hidden answers: not where the
+    /// survey goes on, not the path (routing follows visible answers only, see
+    /// [`Draft::visible_answers`]), not the progress total, not any count, not the language.
+    pub fn pick_up(&mut self, language: &str) {
+        self.conceal_earlier();
+        self.language = language.to_string();
+        self.step = Step::About;
+        self.resumed = true;
+        self.picked_up = true;
+    }
+
+    fn conceal_earlier(&mut self) {
         let d = &self.demographics;
         let about = [
             ("age_band", d.age_band.is_some()),
@@ -83,9 +101,24 @@ impl Draft {
         if self.open_answer.is_some() {
             hidden.insert(OPEN_KEY.to_string());
         }
-        self.resumed = !hidden.is_empty();
         self.concealed.extend(hidden);
         self.offer_help = false;
+    }
+
+    /// The answers given since the survey was last picked up (all of them, if it never was):
+    /// what the path, the progress and every count on the screens are made from.
+    pub fn visible_answers(&self) -> AnswersSoFar {
+        self.answers
+            .iter()
+            .filter(|(key, _)| !self.is_concealed(&item_key(key)))
+            .map(|(key, value)| (key.clone(), *value))
+            .collect()
+    }
+
+    /// Whether a screen says that an earlier answer is kept: on every screen without a visible
+    /// answer once the survey was picked up, whether or not there was an earlier answer.
+    pub fn says_kept(&self, answered_visibly: bool) -> bool {
+        self.picked_up && !answered_visibly
     }
 
     pub fn is_concealed(&self, key: &str) -> bool {
@@ -151,13 +184,13 @@ fn position(all: &[Step], from: &Step) -> usize {
 }
 
 pub fn next(instrument: &Instrument, setting: SettingType, draft: &Draft) -> Step {
-    let all = steps(instrument, setting, &draft.answers);
+    let all = steps(instrument, setting, &draft.visible_answers());
     let here = position(&all, &draft.step);
     all.get(here + 1).cloned().unwrap_or(Step::Send)
 }
 
 pub fn previous(instrument: &Instrument, setting: SettingType, draft: &Draft) -> Step {
-    let all = steps(instrument, setting, &draft.answers);
+    let all = steps(instrument, setting, &draft.visible_answers());
     let here = position(&all, &draft.step);
     all.get(here.saturating_sub(1))
         .cloned()
@@ -166,7 +199,7 @@ pub fn previous(instrument: &Instrument, setting: SettingType, draft: &Draft) ->
 
 /// (number of this step, number of steps), both counted from 1, for the progress bar.
 pub fn progress(instrument: &Instrument, setting: SettingType, draft: &Draft) -> (usize, usize) {
-    let all = steps(instrument, setting, &draft.answers);
+    let all = steps(instrument, setting, &draft.visible_answers());
     (position(&all, &draft.step) + 1, all.len())
 }
 
@@ -256,8 +289,13 @@ mod tests {
         draft.answers.insert("safe_at_night".into(), None);
         draft.open_answer = Some("Een slot".into());
         draft.offer_help = true;
-        draft.conceal_earlier();
-        assert!(draft.resumed && !draft.offer_help);
+        draft.step = Step::Item("safe_at_night".into());
+        draft.pick_up("en");
+        assert!(draft.resumed && draft.picked_up && !draft.offer_help);
+        assert_eq!(
+            (draft.step.clone(), draft.language.as_str()),
+            (Step::About, "en")
+        );
         assert_eq!(
             draft
                 .concealed
@@ -273,9 +311,47 @@ mod tests {
         );
         draft.reveal(&item_key("safe_home"));
         assert!(!draft.is_concealed("item:safe_home") && draft.is_concealed("open"));
-        let mut fresh = Draft::new("en");
-        fresh.conceal_earlier();
-        assert!(!fresh.resumed && fresh.concealed.is_empty());
+    }
+
+    #[test]
+    fn after_picking_up_the_path_and_progress_do_not_depend_on_hidden_answers() {
+        let i = instrument();
+        let setting = SettingType::Closed;
+        // One child was secluded (which brings up a follow-up question), the other was not.
+        let drafts: Vec<Draft> = [Some(1), Some(2)]
+            .into_iter()
+            .map(|secluded| {
+                let mut d = Draft::new("nl");
+                d.answers.insert("safe_home".into(), Some(1));
+                d.answers.insert("secluded".into(), secluded);
+                d.step = Step::Item("secluded".into());
+                d
+            })
+            .collect();
+        assert_ne!(
+            steps(&i, setting, &drafts[0].answers),
+            steps(&i, setting, &drafts[1].answers),
+            "the answers route differently"
+        );
+        let walk = |mut d: Draft| {
+            d.pick_up("nl");
+            let mut seen = Vec::new();
+            for _ in 0..80 {
+                seen.push((
+                    d.step.clone(),
+                    progress(&i, setting, &d),
+                    d.visible_answers().len(),
+                ));
+                d.step = next(&i, setting, &d);
+            }
+            seen
+        };
+        assert_eq!(walk(drafts[0].clone()), walk(drafts[1].clone()));
+        assert!(drafts.iter().all(|d| {
+            let mut d = d.clone();
+            d.pick_up("nl");
+            d.says_kept(false) && !d.says_kept(true)
+        }));
     }
 
     #[test]

@@ -26,13 +26,15 @@ fn encode(draft: &Draft) -> Result<String, DbErr> {
 
 /// Starts a draft for a code, or picks up the one already there (another tablet, or after a
 /// kiosk reset): the draft then answers to the new token only, and every answer given so far
-/// is concealed (kept, never shown again: whoever typed the code may not be the child).
+/// is concealed (kept, never shown again: whoever typed the code may not be the child), and
+/// it goes on from the questions about the child in `fresh`'s language (`Draft::pick_up`).
 pub async fn start_or_resume<C: ConnectionTrait>(
     db: &C,
     code_hash: &str,
     token_hash: &str,
     fresh: &Draft,
 ) -> Result<Draft, DbErr> {
+    let picked_up = exists(db, code_hash).await?;
     let today = chrono::Utc::now().date_naive();
     let insert = Query::insert()
         .into_table(table())
@@ -60,7 +62,9 @@ pub async fn start_or_resume<C: ConnectionTrait>(
         .await?
         .map(|(_, draft)| draft)
         .ok_or_else(|| DbErr::RecordNotFound("the survey draft just saved".into()))?;
-    draft.conceal_earlier();
+    if picked_up {
+        draft.pick_up(&fresh.language);
+    }
     save(db, code_hash, &draft).await?;
     Ok(draft)
 }

@@ -28,40 +28,45 @@ pub(super) fn screen_of(state: &AppState, c: &Current, lang: Lang) -> Screen {
                     .filter(|_| !d.is_concealed(&about_key(name)))
                     .map(String::from)
             };
+            let age_band = field("age_band", dm.age_band.map(|v| v.as_str()));
+            let gender = field("gender", dm.gender.map(|v| v.as_str()));
+            let time_here = field("time_here", dm.time_here.map(|v| v.as_str()));
+            // Whether an earlier answer is kept is said alike for every field left empty.
+            let all_visible = age_band.is_some() && gender.is_some() && time_here.is_some();
             Screen::About {
-                age_band: field("age_band", dm.age_band.map(|v| v.as_str())),
-                gender: field("gender", dm.gender.map(|v| v.as_str())),
-                time_here: field("time_here", dm.time_here.map(|v| v.as_str())),
-                concealed: ["age_band", "gender", "time_here"]
-                    .iter()
-                    .any(|f| d.is_concealed(&about_key(f))),
+                concealed: d.says_kept(all_visible),
+                age_band,
+                gender,
+                time_here,
             }
         }
         Step::Item(key) => {
-            let concealed = d.is_concealed(&item_key(key));
+            let hidden = d.is_concealed(&item_key(key));
             let chosen = match d.answers.get(key) {
-                Some(_) if concealed => None,
+                Some(_) if hidden => None,
                 Some(Some(v)) => Some(v.to_string()),
                 Some(None) => Some(DONT_KNOW.to_string()),
                 None => None,
             };
-            question_screen(&c.instrument, key, lang, chosen, concealed).unwrap_or(Screen::Intro)
+            let kept = d.says_kept(chosen.is_some());
+            question_screen(&c.instrument, key, lang, chosen, kept).unwrap_or(Screen::Intro)
         }
         Step::Open => {
-            let concealed = d.is_concealed(OPEN_KEY);
+            let value = if d.is_concealed(OPEN_KEY) {
+                String::new()
+            } else {
+                d.open_answer.clone().unwrap_or_default()
+            };
             Screen::Open {
                 question: text_in(&c.instrument.def().open_question.text, lang),
                 max_length: c.instrument.def().open_question.max_length,
-                value: if concealed {
-                    String::new()
-                } else {
-                    d.open_answer.clone().unwrap_or_default()
-                },
-                concealed,
+                concealed: d.says_kept(!value.is_empty()),
+                value,
             }
         }
+        // Hidden answers are not counted: the count would tell how many there were.
         Step::Send => Screen::Send {
-            answered: d.answers.values().filter(|v| v.is_some()).count(),
+            answered: d.visible_answers().values().filter(|v| v.is_some()).count(),
         },
     }
 }
