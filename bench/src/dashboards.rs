@@ -183,8 +183,9 @@ async fn one_size(args: &Args, database: &FreshDatabase, size: u32) -> anyhow::R
     let second = veilig::store::waves::find_by_label(&db, "2023")
         .await?
         .context("the demo has a wave 2023")?;
+    let seal = veilig::domain::seal::SealKey::from_pepper(&pepper);
     for state in [WaveState::Closed, WaveState::Published] {
-        veilig::store::waves::advance(&db, second.id, state).await?;
+        veilig::store::waves::advance(&db, &seal, second.id, state).await?;
     }
     if args.database == Kind::Postgres {
         db.execute_unprepared("ANALYZE").await?;

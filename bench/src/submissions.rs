@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use veilig::domain::instrument::{Instrument, InstrumentLibrary};
+use veilig::domain::seal::SealKey;
 use veilig::domain::wave::WaveState;
 use veilig::domain::SettingType;
 use veilig::store::responses::NewResponse;
@@ -78,7 +79,13 @@ async fn prepare(
         &instrument,
     )
     .await?;
-    veilig::store::waves::advance(db, wave.id, WaveState::Open).await?;
+    veilig::store::waves::advance(
+        db,
+        &veilig::domain::seal::SealKey::from_pepper(pepper),
+        wave.id,
+        WaveState::Open,
+    )
+    .await?;
     let key = veilig::domain::access_code::CodeKey::from_pepper(pepper);
     let mut tickets = Vec::with_capacity(2 * per_run);
     let per_location = (2 * per_run).div_ceil(locations.len());
@@ -123,7 +130,7 @@ async fn pending(db: &DatabaseConnection) -> anyhow::Result<u64> {
 
 /// Waits until the mixer has moved every full batch, then moves the rest as closing the wave
 /// would.
-async fn until_mixed(db: &DatabaseConnection) -> anyhow::Result<()> {
+async fn until_mixed(db: &DatabaseConnection, key: &SealKey) -> anyhow::Result<()> {
     use veilig::store::mixing::{flush, Select, DEFAULT_BATCH};
     let deadline = Instant::now() + Duration::from_secs(600);
     while pending(db).await? >= DEFAULT_BATCH as u64 {
@@ -134,6 +141,7 @@ async fn until_mixed(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     while flush(
         db,
+        key,
         Select::Waiting {
             batch: 1,
             force: true,
@@ -157,6 +165,7 @@ pub struct Figures {
 async fn over_http(
     server: &Server,
     db: &DatabaseConnection,
+    key: &SealKey,
     instrument: &Arc<Instrument>,
     tickets: Vec<Ticket>,
     clients: usize,
@@ -213,7 +222,7 @@ async fn over_http(
         latencies.extend(handle.await??);
     }
     let accepted = started.elapsed();
-    until_mixed(db).await?;
+    until_mixed(db, &key).await?;
     let mixed = started.elapsed();
     latencies.sort();
     let (_, hwm) = server.memory_mib();
@@ -231,6 +240,7 @@ async fn over_http(
 /// used and holds the response, and a mixer moving batches as the server's does.
 async fn direct(
     db: &DatabaseConnection,
+    key: &SealKey,
     instrument: &Arc<Instrument>,
     wave_id: i32,
     tickets: Vec<Ticket>,
@@ -260,20 +270,26 @@ async fn direct(
             .collect(),
     );
     let mixer = Arc::new(veilig::mixer::Mixer::new(Default::default()));
-    let mixing = tokio::spawn(mixer.clone().run(db.clone()));
+    let key = Arc::new(key.clone());
+    let mixing = tokio::spawn(mixer.clone().run(db.clone(), key.clone()));
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..clients {
-        let (db, prepared, next, mixer) =
-            (db.clone(), prepared.clone(), next.clone(), mixer.clone());
+        let (db, prepared, next, mixer, key) = (
+            db.clone(),
+            prepared.clone(),
+            next.clone(),
+            mixer.clone(),
+            key.clone(),
+        );
         workers.push(tokio::spawn(async move {
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((code_hash, new)) = prepared.get(i) else {
                     break;
                 };
-                veilig::store::responses::submit(&db, code_hash, new).await?;
+                veilig::store::responses::submit(&db, &key, code_hash, new).await?;
                 mixer.nudge();
             }
             anyhow::Ok(())
@@ -283,7 +299,7 @@ async fn direct(
         worker.await??;
     }
     let accepted = started.elapsed();
-    until_mixed(db).await?;
+    until_mixed(db, &key).await?;
     let mixed = started.elapsed();
     mixing.abort();
     let n = prepared.len() as f64;
@@ -315,8 +331,10 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
         "the limit: {} responses straight into the database ...",
         args.responses
     );
+    let seal = SealKey::from_pepper(&pepper);
     let (limit_accepted, limit_mixed) = direct(
         &db,
+        &seal,
         &instrument,
         prepared.wave_id,
         prepared.direct,
@@ -331,7 +349,15 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
         "over HTTP: {} responses to {} ...",
         args.responses, server.url
     );
-    let http = over_http(&server, &db, &instrument, prepared.http, args.clients).await;
+    let http = over_http(
+        &server,
+        &db,
+        &seal,
+        &instrument,
+        prepared.http,
+        args.clients,
+    )
+    .await;
     server.stop().await;
     let http = http?;
 

@@ -7,6 +7,7 @@
 //! Should a batch fail as a whole (two sends of one survey racing each other, a deadlock), its
 //! submissions are stored one by one, each with its own outcome or error.
 
+use crate::domain::seal::SealKey;
 use crate::store::responses::{self, NewResponse, SubmitOutcome};
 use sea_orm::{DatabaseConnection, DbErr};
 use std::collections::HashSet;
@@ -39,11 +40,12 @@ impl std::fmt::Debug for Job {
 
 impl Intake {
     /// Starts `writers` writers on `db` (one for SQLite, which has one writer at a time).
-    pub fn start(db: DatabaseConnection, writers: usize) -> Intake {
+    /// Held responses are sealed with `key`.
+    pub fn start(db: DatabaseConnection, key: Arc<SealKey>, writers: usize) -> Intake {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
         for _ in 0..writers.max(1) {
-            tokio::spawn(write(db.clone(), queue.clone()));
+            tokio::spawn(write(db.clone(), key.clone(), queue.clone()));
         }
         Intake { jobs }
     }
@@ -72,7 +74,7 @@ impl Intake {
 }
 
 /// One writer: waits for a submission, takes whatever else is waiting, stores them.
-async fn write(db: DatabaseConnection, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn write(db: DatabaseConnection, key: Arc<SealKey>, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         {
@@ -83,13 +85,16 @@ async fn write(db: DatabaseConnection, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
         }
         // In a task of its own, so that a panic (a bug) fails this batch's requests, which
         // then get their replies dropped, and not the writer.
-        if tokio::spawn(store(db.clone(), batch)).await.is_err() {
+        if tokio::spawn(store(db.clone(), key.clone(), batch))
+            .await
+            .is_err()
+        {
             tracing::error!("storing a batch of submissions failed");
         }
     }
 }
 
-async fn store(db: DatabaseConnection, batch: Vec<Job>) {
+async fn store(db: DatabaseConnection, key: Arc<SealKey>, batch: Vec<Job>) {
     let db = &db;
     // The same code or survey twice in one batch (a device sending again at once) goes one by
     // one, after the others: each must see the other's outcome.
@@ -109,7 +114,7 @@ async fn store(db: DatabaseConnection, batch: Vec<Job>) {
             .iter()
             .map(|j| (j.code_hash.as_str(), &j.new))
             .collect();
-        match responses::submit_many(db, &pairs).await {
+        match responses::submit_many(db, &key, &pairs).await {
             Ok(outcomes) => {
                 for (job, outcome) in together.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
@@ -122,15 +127,15 @@ async fn store(db: DatabaseConnection, batch: Vec<Job>) {
     // One after another would wait for a database that is down once per submission: at once.
     let mut one_by_one = tokio::task::JoinSet::new();
     for job in together {
-        let db = db.clone();
+        let (db, key) = (db.clone(), key.clone());
         one_by_one.spawn(async move {
-            let outcome = responses::submit(&db, &job.code_hash, &job.new).await;
+            let outcome = responses::submit(&db, &key, &job.code_hash, &job.new).await;
             let _ = job.reply.send(outcome);
         });
     }
     while one_by_one.join_next().await.is_some() {}
     for job in alone {
-        let outcome = responses::submit(db, &job.code_hash, &job.new).await;
+        let outcome = responses::submit(db, &key, &job.code_hash, &job.new).await;
         let _ = job.reply.send(outcome);
     }
 }

@@ -2,6 +2,7 @@
 //! wakes when a response arrives and every few seconds; a batch moves once it is full, or,
 //! with decoys, once responses have waited `max_wait`.
 
+use crate::domain::seal::SealKey;
 use crate::store::mixing::{self, Select};
 use sea_orm::DatabaseConnection;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -75,7 +76,8 @@ impl Mixer {
     }
 
     /// Runs until the process ends. Errors (a database that is down) are logged and retried.
-    pub async fn run(self: Arc<Self>, db: DatabaseConnection) {
+    /// Held responses are opened with `key`.
+    pub async fn run(self: Arc<Self>, db: DatabaseConnection, key: Arc<SealKey>) {
         let mut waiting_since: Option<Instant> = None;
         let mut last_round: Option<Instant> = None;
         loop {
@@ -93,7 +95,7 @@ impl Mixer {
                 batch: self.settings.batch,
                 force,
             };
-            match mixing::flush(&db, select).await {
+            match mixing::flush(&db, &key, select).await {
                 Ok(done) => {
                     waiting_since =
                         (done.left > 0).then(|| waiting_since.unwrap_or_else(Instant::now));

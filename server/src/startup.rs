@@ -42,6 +42,8 @@ pub struct AppState {
     pub survey: crate::config::SurveySettings,
     /// Who children can turn to, read and checked at start.
     pub help: Arc<veilig_frontend::survey::HelpContacts>,
+    /// Seals held responses (see `domain::seal`).
+    pub seal_key: Arc<crate::domain::seal::SealKey>,
     /// Keys the stored hashes of access codes.
     pub code_key: Arc<crate::domain::access_code::CodeKey>,
     /// Signs the passes of unlocked kiosk tablets.
@@ -104,6 +106,7 @@ impl Application {
         crate::store::rekey::rekey_unkeyed_codes(&db, &code_key)
             .await
             .context("cannot rekey the stored access codes")?;
+        let seal_key = Arc::new(crate::domain::seal::SealKey::from_pepper(&pepper));
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -119,7 +122,8 @@ impl Application {
             Backend::Postgres => 4,
         };
         let state = AppState {
-            intake: crate::intake::Intake::start(db.clone(), writers),
+            intake: crate::intake::Intake::start(db.clone(), seal_key.clone(), writers),
+            seal_key,
             kiosk_key: Arc::new(crate::kiosk::KioskKey::from_pepper(&pepper)),
             code_key: Arc::new(code_key),
             published: Arc::default(),
@@ -163,7 +167,12 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tokio::spawn(self.state.mixer.clone().run(self.state.db.clone()));
+        tokio::spawn(
+            self.state
+                .mixer
+                .clone()
+                .run(self.state.db.clone(), self.state.seal_key.clone()),
+        );
         tokio::spawn(purge_drafts_periodically(
             self.state.db.clone(),
             self.state.survey.draft_days,

@@ -193,9 +193,14 @@ async fn prepare(db: &DatabaseConnection, pepper: &veilig::pepper::Pepper) -> (i
     )
     .await
     .unwrap();
-    veilig::store::waves::advance(db, wave.id, WaveState::Open)
-        .await
-        .unwrap();
+    veilig::store::waves::advance(
+        db,
+        &veilig::domain::seal::SealKey::from_pepper(pepper),
+        wave.id,
+        WaveState::Open,
+    )
+    .await
+    .unwrap();
     let locations = veilig::store::organisations::list_locations(db, Scope::National)
         .await
         .unwrap();
@@ -394,9 +399,14 @@ async fn killed_mid_load_and_restarted(kind: Kind) {
     }
 
     // Closing the wave mixes everything held; then count.
-    veilig::store::waves::advance(&db, wave_id, WaveState::Closed)
-        .await
-        .unwrap();
+    veilig::store::waves::advance(
+        &db,
+        &veilig::domain::seal::SealKey::from_pepper(&pepper),
+        wave_id,
+        WaveState::Closed,
+    )
+    .await
+    .unwrap();
     assert_eq!(veilig::store::mixing::pending(&db).await.unwrap(), 0);
     let stored = sent.len() as i64;
     assert_eq!(count(&db, "SELECT COUNT(*) FROM response").await, stored);

@@ -107,6 +107,7 @@ on_both_databases! {
         let locations = app.with_register().await;
         let wave_id = app.wave("2023", WaveState::Open).await;
         let codes = app.codes("2023", locations["Groep Eik"], 4).await;
+        let seal = veilig::domain::seal::SealKey::from_pepper(&app.pepper);
         let hash = |c: &str| veilig::domain::access_code::AccessCode::parse(c).unwrap().hash(&veilig::domain::access_code::CodeKey::from_pepper(&app.pepper));
         let response = |id: &str| veilig::store::responses::NewResponse {
             wave_id,
@@ -121,7 +122,7 @@ on_both_databases! {
         };
         let (first, second) = (response("first"), response("second"));
         assert_eq!(
-            veilig::store::responses::submit(&app.db, &hash(&codes[0]), &first).await.unwrap(),
+            veilig::store::responses::submit(&app.db, &seal, &hash(&codes[0]), &first).await.unwrap(),
             SubmitOutcome::Created
         );
         let (fresh, other, revoked) = (response("fresh"), response("other"), response("revoked"));
@@ -129,7 +130,7 @@ on_both_databases! {
         veilig::store::codes::transition(&app.db, &veilig::domain::access_code::CodeKey::from_pepper(&app.pepper), veilig::domain::staff::Scope::National, &code,
             veilig::domain::access_code::CodeState::Unused,
             veilig::domain::access_code::CodeState::Revoked).await.unwrap();
-        let outcomes = submit_many(&app.db, &[
+        let outcomes = submit_many(&app.db, &seal, &[
             (&hash(&codes[1]), &first),    // sent again, with another code
             (&hash(&codes[0]), &second),   // a code used already
             (&hash(&codes[3]), &fresh),
@@ -142,7 +143,7 @@ on_both_databases! {
             SubmitOutcome::CodeNotUnused,
         ]);
         // The code of the resent survey was not used up by it.
-        let again = submit_many(&app.db, &[(&hash(&codes[1]), &other)]).await.unwrap();
+        let again = submit_many(&app.db, &seal, &[(&hash(&codes[1]), &other)]).await.unwrap();
         assert_eq!(again, [SubmitOutcome::Created]);
         assert_eq!(count(&app, "response").await, 3);
     }
@@ -176,7 +177,7 @@ on_both_databases! {
         let locations = app.with_register().await;
         let wave = app.wave("2023", WaveState::Open).await;
         let codes = app.codes("2023", locations["Groep Eik"], 1).await;
-        veilig::store::waves::advance(&app.db, wave, WaveState::Closed).await.unwrap();
+        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), wave, WaveState::Closed).await.unwrap();
         let response = app.post_json("/api/v1/responses", &submission(&codes[0])).await;
         assert_eq!(response.status(), 409);
         assert_eq!(response.json::<Value>().await.unwrap()["error"], "closed");

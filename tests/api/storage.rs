@@ -102,7 +102,7 @@ on_both_databases! {
         assert!(revoke);
         let open = app.post_json("/api/v1/codes/check", &json!({ "code": codes[0] })).await;
         assert_eq!(open.json::<serde_json::Value>().await.unwrap()["error"], "used", "while open, a used code says so");
-        veilig::store::waves::advance(&app.db, wave, WaveState::Closed).await.unwrap();
+        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), wave, WaveState::Closed).await.unwrap();
         for body in [json!({ "code": codes[0] }), json!({ "code": codes[0], "wave": "2023" })] {
             let mut answers = Vec::new();
             for code in &codes {
@@ -128,5 +128,70 @@ on_both_databases! {
         assert!(used.1.is_some_and(|l| l.to_str().unwrap().contains("error=closed")));
         // The device that sent the survey is still told it was stored.
         assert_eq!(app.post_json("/api/v1/responses", &sent).await.status(), 200);
+    }
+}
+
+/// The SQLite files of a test database: the database, its write-ahead log and shared memory.
+fn sqlite_files(app: &TestApp) -> Vec<u8> {
+    let url = &app.database.url;
+    let path = url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        if let Ok(b) = std::fs::read(format!("{path}{suffix}")) {
+            bytes.extend(b);
+        }
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+on_both_databases! {
+    async fn a_held_response_waits_sealed_and_leaves_nothing_behind_once_mixed(app) {
+        let locations = app.with_register().await;
+        app.wave("2023", WaveState::Open).await;
+        let codes = app.codes("2023", locations["Groep Eik"], 3).await;
+        let markers: Vec<String> = (0..3).map(|i| format!("Zegelproef{i}{}", uuid::Uuid::new_v4().simple())).collect();
+        for (code, marker) in codes.iter().zip(&markers) {
+            let mut body = submission(code);
+            body["open_answer"] = json!(marker);
+            assert_eq!(app.post_json("/api/v1/responses", &body).await.status(), 201);
+        }
+        // Held: a row holds the code's hash and the response, sealed; nothing of it is readable.
+        let held = app.strings("SELECT payload AS p FROM pending_response", &["p"]).await;
+        assert_eq!(held.len(), 3);
+        for value in app.every_stored_value().await.iter().map(|(_, _, v)| v) {
+            for marker in &markers {
+                assert!(!value.contains(marker.as_str()), "a held open answer is readable");
+            }
+        }
+        for payload in held.iter().flatten() {
+            assert!(payload.starts_with("v1.") && !payload.contains("safe_home"), "a held answer is readable");
+        }
+        if app.backend == veilig_tests::Db::Sqlite {
+            let files = sqlite_files(&app);
+            for marker in &markers {
+                assert!(!contains(&files, marker), "a held open answer is readable in the files");
+            }
+        }
+        app.mix_responses().await;
+        assert_eq!(app.strings("SELECT text AS t FROM open_answer", &["t"]).await.len(), 3);
+        if app.backend == veilig_tests::Db::Sqlite {
+            // The held rows are overwritten and the write-ahead log emptied: no sealed payload
+            // is left in the files either.
+            let files = sqlite_files(&app);
+            for payload in held.iter().flatten() {
+                assert!(!contains(&files, &payload[..40]), "a held row is left in the files");
+            }
+        }
     }
 }

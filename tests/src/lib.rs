@@ -218,8 +218,10 @@ impl TestApp {
     /// when a wave closes (it waits for a full batch on its own).
     pub async fn mix_responses(&self) {
         use veilig::store::mixing::{flush, Select};
+        let key = veilig::domain::seal::SealKey::from_pepper(&self.pepper);
         while flush(
             &self.db,
+            &key,
             Select::Waiting {
                 batch: 1,
                 force: true,
@@ -436,9 +438,14 @@ impl TestApp {
         let mut current = WaveState::Draft;
         while current != state {
             let Some(next) = current.next() else { break };
-            veilig::store::waves::advance(&self.db, wave.id, next)
-                .await
-                .expect("the wave moves on");
+            veilig::store::waves::advance(
+                &self.db,
+                &veilig::domain::seal::SealKey::from_pepper(&self.pepper),
+                wave.id,
+                next,
+            )
+            .await
+            .expect("the wave moves on");
             current = next;
         }
         wave.id
@@ -454,9 +461,14 @@ impl TestApp {
         let mut current = wave.state;
         while current != WaveState::Published {
             let Some(next) = current.next() else { break };
-            veilig::store::waves::advance(&self.db, wave.id, next)
-                .await
-                .expect("the wave moves on");
+            veilig::store::waves::advance(
+                &self.db,
+                &veilig::domain::seal::SealKey::from_pepper(&self.pepper),
+                wave.id,
+                next,
+            )
+            .await
+            .expect("the wave moves on");
             current = next;
         }
     }

@@ -10,6 +10,7 @@ pub mod pseudonym;
 pub mod response;
 pub mod results;
 pub mod scrub;
+pub mod seal;
 pub mod setting_type;
 pub mod staff;
 pub mod submission;

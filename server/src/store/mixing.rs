@@ -10,6 +10,7 @@
 //! decoys. SQLite has no such ids; the same path runs there too, without decoys.
 
 use super::responses::{insert_responses, NewResponse};
+use crate::domain::seal::SealKey;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, Value};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 
@@ -41,26 +42,31 @@ pub enum Select {
     Wave { wave_id: i32, batch: usize },
 }
 
-/// Holds a checked response. Runs in the transaction that marks the code used.
+/// Holds a checked response, sealed (see `domain::seal`): nothing readable waits beside its
+/// code. Runs in the transaction that marks the code used.
 pub async fn hold<C: ConnectionTrait>(
     db: &C,
+    key: &SealKey,
     code_hash: &str,
     new: &NewResponse,
 ) -> Result<(), DbErr> {
-    hold_many(db, &[(code_hash, new)]).await
+    hold_many(db, key, &[(code_hash, new)]).await
 }
 
 /// Holds several checked responses, each with its code. Runs in the transaction that marks
 /// their codes used.
 pub async fn hold_many<C: ConnectionTrait>(
     db: &C,
+    key: &SealKey,
     held: &[(&str, &NewResponse)],
 ) -> Result<(), DbErr> {
     let mut rows = Vec::with_capacity(held.len());
     for (code_hash, new) in held {
-        let payload = serde_json::to_string(new).map_err(|e| DbErr::Custom(e.to_string()))?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let plain = serde_json::to_string(new).map_err(|e| DbErr::Custom(e.to_string()))?;
+        let payload = key.seal(&id, &plain);
         rows.push(vec![
-            uuid::Uuid::new_v4().to_string().into(),
+            id.into(),
             new.wave_id.into(),
             (*code_hash).into(),
             new.submission_hash.clone().into(),
@@ -100,7 +106,11 @@ struct Held {
 }
 
 /// Moves held responses into `response`, as `select` says.
-pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, DbErr> {
+pub async fn flush(
+    db: &DatabaseConnection,
+    key: &SealKey,
+    select: Select,
+) -> Result<Flushed, DbErr> {
     let backend = db.get_database_backend();
     let txn = super::begin_write(db).await?;
     if backend == DatabaseBackend::Postgres {
@@ -178,7 +188,9 @@ pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, D
     let mut batch_rows = Vec::with_capacity(held.len());
     let mut taken = Vec::with_capacity(held.len());
     for h in &held {
-        match serde_json::from_str::<NewResponse>(&h.payload) {
+        match open(key, h).and_then(|plain| {
+            serde_json::from_str::<NewResponse>(&plain).map_err(|e| e.to_string())
+        }) {
             Ok(new) => {
                 taken.push(h);
                 if !mixed_before.contains(&h.submission_hash) {
@@ -215,12 +227,37 @@ pub async fn flush(db: &DatabaseConnection, select: Select) -> Result<Flushed, D
         }
     }
     txn.commit().await?;
+    if backend == DatabaseBackend::Sqlite {
+        forget_deleted_pages(db).await;
+    }
     let moved = taken.len();
     Ok(Flushed {
         moved,
         left: total - moved + usize::from(more),
         more,
     })
+}
+
+/// The held response's payload: sealed, or (held by a version before sealing) plain JSON.
+fn open(key: &SealKey, held: &Held) -> Result<String, String> {
+    if SealKey::is_sealed(&held.payload) {
+        key.open(&held.id, &held.payload).map_err(|e| e.to_string())
+    } else {
+        Ok(held.payload.clone())
+    }
+}
+
+/// On SQLite, deleted held rows are overwritten (`secure_delete`, set on every connection in
+/// `db::connect`) and the write-ahead log is copied into the database and emptied, so neither
+/// file keeps an old page with a held row. A checkpoint that cannot finish now (a reader is
+/// busy) finishes at a later round; it is not an error.
+async fn forget_deleted_pages(db: &DatabaseConnection) {
+    if let Err(e) = db
+        .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await
+    {
+        tracing::warn!(error = %e, "the write-ahead log could not be emptied after mixing");
+    }
 }
 
 /// Rewrites whole earlier batches of a wave (their responses, open answers and codes, known by their

@@ -163,6 +163,7 @@ async fn submissions_in<'a, C: ConnectionTrait>(
 /// makes the second of two racing submissions wait and then find the code used.
 pub async fn submit(
     db: &DatabaseConnection,
+    key: &crate::domain::seal::SealKey,
     code_hash: &str,
     new: &NewResponse,
 ) -> Result<SubmitOutcome, DbErr> {
@@ -182,7 +183,7 @@ pub async fn submit(
     }
     // A draft kept for this code (the plain-HTML survey) has served its purpose.
     super::drafts::delete(&txn, code_hash).await?;
-    match super::mixing::hold(&txn, code_hash, new).await {
+    match super::mixing::hold(&txn, key, code_hash, new).await {
         Ok(()) => {
             txn.commit().await?;
             Ok(SubmitOutcome::Created)
@@ -204,6 +205,7 @@ pub async fn submit(
 /// do in [`submit`]; the mixer rewrites both later, with a batch of others.
 pub async fn submit_many(
     db: &DatabaseConnection,
+    key: &crate::domain::seal::SealKey,
     submissions: &[(&str, &NewResponse)],
 ) -> Result<Vec<SubmitOutcome>, DbErr> {
     let mut outcomes = vec![SubmitOutcome::Created; submissions.len()];
@@ -234,7 +236,7 @@ pub async fn submit_many(
     // Drafts kept for these codes (the plain-HTML survey) have served their purpose.
     super::drafts::delete_for_codes(&txn, &codes).await?;
     let held: Vec<(&str, &NewResponse)> = taken.iter().map(|&i| submissions[i]).collect();
-    super::mixing::hold_many(&txn, &held).await?;
+    super::mixing::hold_many(&txn, key, &held).await?;
     txn.commit().await?;
     // A code that was not unused: used by this very submission a moment ago (a resend racing
     // the first send), or by another one, or revoked.

@@ -158,16 +158,18 @@ pub enum WaveChangeError {
 /// Responses still held are mixed in batches of the default size.
 pub async fn advance(
     db: &sea_orm::DatabaseConnection,
+    key: &crate::domain::seal::SealKey,
     wave_id: i32,
     to: WaveState,
 ) -> Result<Wave, WaveChangeError> {
-    advance_mixing(db, wave_id, to, super::mixing::DEFAULT_BATCH).await
+    advance_mixing(db, key, wave_id, to, super::mixing::DEFAULT_BATCH).await
 }
 
 /// `advance`, mixing what is still held in batches of at least `batch` (the server's
 /// `--mix-batch`).
 pub async fn advance_mixing(
     db: &sea_orm::DatabaseConnection,
+    key: &crate::domain::seal::SealKey,
     wave_id: i32,
     to: WaveState,
     batch: usize,
@@ -203,7 +205,8 @@ pub async fn advance_mixing(
         // Nothing may wait unmixed once the wave is closed: results count what was sent.
         loop {
             let done =
-                super::mixing::flush(db, super::mixing::Select::Wave { wave_id, batch }).await?;
+                super::mixing::flush(db, key, super::mixing::Select::Wave { wave_id, batch })
+                    .await?;
             if done.left == 0 || done.moved == 0 {
                 break;
             }

@@ -225,7 +225,7 @@ async fn advance(
         )
         .await;
     };
-    match waves::advance_mixing(&state.db, id, to, state.mixer.batch()).await {
+    match waves::advance_mixing(&state.db, &state.seal_key, id, to, state.mixer.batch()).await {
         Ok(wave) => {
             if to == WaveState::Published {
                 // The figures are made now, from the register as it is at publication. Should
