@@ -30,7 +30,14 @@ const CHILD_TABLES: [(&str, &[&str]); 5] = [
     ("open_answer", &["id", "wave_id", "setting_type", "text"]),
     (
         "access_code",
-        &["code_hash", "wave_id", "location_id", "state", "pseudonym"],
+        &[
+            "code_hash",
+            "wave_id",
+            "location_id",
+            "state",
+            "pseudonym",
+            "hash_version",
+        ],
     ),
     // A response until it is mixed in: the code's hash only until then, no time.
     (
