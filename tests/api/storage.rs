@@ -195,3 +195,153 @@ on_both_databases! {
         }
     }
 }
+
+/// Spearman's rank correlation between arrival (0, 1, …) and the positions a dump shows
+/// (distinct numbers); 0 when the positions are all equal (nothing is ordered).
+fn spearman(positions: &[f64]) -> f64 {
+    let n = positions.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| positions[a].total_cmp(&positions[b]));
+    if positions.iter().all(|p| *p == positions[0]) {
+        return 0.0;
+    }
+    // Tied positions (rows sharing a transaction id) get their average rank.
+    let mut rank = vec![0.0; n];
+    let mut start = 0;
+    while start < n {
+        let mut end = start;
+        while end + 1 < n && positions[order[end + 1]] == positions[order[start]] {
+            end += 1;
+        }
+        for &i in &order[start..=end] {
+            rank[i] = (start + end) as f64 / 2.0;
+        }
+        start = end + 1;
+    }
+    pearson(&(0..n).map(|i| i as f64).collect::<Vec<_>>(), &rank)
+}
+
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let cov: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+    cov / (vx * vy).sqrt()
+}
+
+/// The indices 0..n in the order of `positions`, ties in random order.
+fn in_order(positions: &[f64]) -> Vec<usize> {
+    let mut order: Vec<(usize, uuid::Uuid)> = (0..positions.len())
+        .map(|i| (i, uuid::Uuid::new_v4()))
+        .collect();
+    order.sort_by(|a, b| {
+        positions[a.0]
+            .total_cmp(&positions[b.0])
+            .then(a.1.cmp(&b.1))
+    });
+    order.into_iter().map(|(i, _)| i).collect()
+}
+
+/// Where each needle first appears in `haystack` (every needle must appear).
+fn positions_in(haystack: &[u8], needles: &[String]) -> Vec<f64> {
+    needles
+        .iter()
+        .map(|needle| {
+            haystack
+                .windows(needle.len())
+                .position(|w| w == needle.as_bytes())
+                .unwrap_or_else(|| panic!("{needle} is in the dump")) as f64
+        })
+        .collect()
+}
+
+/// The lines of a `pg_dump` of the test database's data.
+fn pg_dump(app: &TestApp) -> String {
+    let out = std::process::Command::new("pg_dump")
+        .args(["--data-only", "--no-owner", &app.database.url])
+        .output()
+        .expect("pg_dump runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+on_both_databases! {
+    async fn no_order_a_dump_shows_follows_the_order_of_arrival(app) {
+        const N: usize = 400;
+        let locations = app.with_register().await;
+        app.wave("2023", WaveState::Open).await;
+        let codes = app.codes("2023", locations["Team 1"], N).await;
+        let mut hashes = Vec::with_capacity(N);
+        let mut markers = Vec::with_capacity(N);
+        for (i, code) in codes.iter().enumerate() {
+            let mut body = submission(code);
+            let marker = format!("Volgorde{i:03}x{}", uuid::Uuid::new_v4().simple());
+            body["open_answer"] = json!(marker);
+            assert_eq!(app.post_json("/api/v1/responses", &body).await.status(), 201);
+            hashes.push(veilig::domain::submission::submission_hash(body["submission_id"].as_str().unwrap()));
+            markers.push(marker);
+        }
+        // Everything the server does: mixing in batches while open, closing, publishing.
+        app.publish("2023").await;
+        let mut orders: Vec<(&str, Vec<f64>)> = Vec::new();
+        let position_of = |rows: Vec<Vec<String>>, keys: &[String]| -> Vec<f64> {
+            let at: std::collections::HashMap<&str, usize> =
+                rows.iter().enumerate().map(|(i, r)| (r[0].as_str(), i)).collect();
+            keys.iter().map(|k| at[k.as_str()] as f64).collect()
+        };
+        let response_rows = app.strings("SELECT submission_hash AS h FROM response", &["h"]).await;
+        orders.push(("response rows", position_of(response_rows, &hashes)));
+        let open_rows = app.strings("SELECT text AS t FROM open_answer", &["t"]).await;
+        orders.push(("open answer rows", position_of(open_rows, &markers)));
+        match app.backend {
+            veilig_tests::Db::Postgres => {
+                for (what, sql, keys) in [
+                    ("response ctid", "SELECT submission_hash AS h FROM response ORDER BY ctid", &hashes),
+                    ("open answer ctid", "SELECT text AS h FROM open_answer ORDER BY ctid", &markers),
+                ] {
+                    orders.push((what, position_of(app.strings(sql, &["h"]).await, keys)));
+                }
+                for (what, sql, keys) in [
+                    ("response xmin", "SELECT submission_hash AS h, xmin::text AS x FROM response", &hashes),
+                    ("open answer xmin", "SELECT text AS h, xmin::text AS x FROM open_answer", &markers),
+                ] {
+                    let rows = app.strings(sql, &["h", "x"]).await;
+                    let xmin: std::collections::HashMap<String, f64> =
+                        rows.into_iter().map(|r| (r[0].clone(), r[1].parse().unwrap())).collect();
+                    orders.push((what, keys.iter().map(|k| xmin[k]).collect()));
+                }
+                let dump = pg_dump(&app);
+                orders.push(("pg_dump responses", positions_in(dump.as_bytes(), &hashes)));
+                orders.push(("pg_dump open answers", positions_in(dump.as_bytes(), &markers)));
+                // No code hash on any line of the dump that holds an answer.
+                let code_hashes: Vec<String> = app.strings("SELECT code_hash AS h FROM access_code", &["h"]).await
+                    .into_iter().flatten().collect();
+                for line in dump.lines().filter(|l| l.contains("Volgorde") || l.contains("safe_home")) {
+                    assert!(!code_hashes.iter().any(|h| line.contains(h.as_str())), "a code hash beside an answer");
+                }
+            }
+            veilig_tests::Db::Sqlite => {
+                let files = sqlite_files(&app);
+                orders.push(("file positions of responses", positions_in(&files, &hashes)));
+                orders.push(("file positions of open answers", positions_in(&files, &markers)));
+            }
+        }
+        for (what, positions) in &orders {
+            let rho = spearman(positions);
+            assert!(rho.abs() < 0.15, "{what} follow arrival: Spearman ρ = {rho:.2}");
+        }
+        // Pairing the k-th open answer with the k-th response, in any order shown, does no
+        // better than chance (one right pair expected).
+        for pair in orders.chunks(2) {
+            let (responses, open) = (&pair[0].1, &pair[1].1);
+            let (by_response, by_open) = (in_order(responses), in_order(open));
+            let right = by_response.iter().zip(&by_open).filter(|(a, b)| a == b).count();
+            assert!(right <= 6, "{} and {}: {right} pairs rejoined by position", pair[0].0, pair[1].0);
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub mod responses;
 pub mod results;
 pub mod retention;
 pub mod scope;
+pub mod shuffle;
 pub mod staff;
 pub mod tokens;
 pub mod waves;

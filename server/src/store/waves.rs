@@ -216,6 +216,10 @@ pub async fn advance_mixing(
         // Nothing half-finished outlives the wave it was for.
         crate::store::drafts::purge_wave(db, wave_id).await?;
     }
+    if to == WaveState::Closed {
+        // No order of arrival survives the wave in what a dump shows (`store::shuffle`).
+        super::shuffle::shuffle_wave(db, wave_id).await?;
+    }
     Ok(Wave {
         state: to,
         ..current
