@@ -222,7 +222,7 @@ async fn over_http(
         latencies.extend(handle.await??);
     }
     let accepted = started.elapsed();
-    until_mixed(db, &key).await?;
+    until_mixed(db, key).await?;
     let mixed = started.elapsed();
     latencies.sort();
     let (_, hwm) = server.memory_mib();
