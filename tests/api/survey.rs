@@ -166,6 +166,27 @@ on_both_databases! {
         assert_eq!(count(&app, "SELECT CAST(value AS TEXT) AS n FROM answer WHERE item_key = 'safe_home'").await, "5");
     }
 
+    async fn a_survey_under_way_is_stored_sealed_and_shows_no_answer_beside_its_code(app) {
+        let codes = setup(&app, "Groep Eik", 1).await;
+        let (child, _) = start(&app, &codes[0]).await;
+        step(&child, &[("go", "next"), ("language", "en")]).await;
+        step(&child, &[("go", "next")]).await;
+        step(&child, &[("go", "next"), ("age_band", "15-17"), ("gender", "boy")]).await;
+        step(&child, &[("go", "next"), ("answer", "5")]).await;
+        // As a dump shows it: the draft's row holds the code's hash and a sealed text, nothing
+        // of the answers, the child's age or gender.
+        let stored = app.strings("SELECT state AS s FROM survey_draft", &["s"]).await;
+        assert_eq!(stored.len(), 1);
+        let state = &stored[0][0];
+        assert!(state.starts_with("v1."), "sealed: {state}");
+        for readable in ["safe_home", "15-17", "boy", "answers", "language"] {
+            assert!(!state.contains(readable), "{readable} is readable in {state}");
+        }
+        // The child's own session still reads it back.
+        let own = step(&child, &[("go", "back")]).await;
+        assert!(own.contains("value=\"5\" checked"));
+    }
+
     async fn a_qr_link_of_another_wave_refuses_the_code(app) {
         let codes = setup(&app, "Groep Eik", 1).await;
         app.wave("2025", WaveState::Open).await;

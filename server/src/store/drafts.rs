@@ -2,7 +2,12 @@
 //! is stored (`responses::submit` deletes the draft in the same transaction), the wave closes
 //! (`waves::advance`), or `draft_days` have passed (the hourly purge in `startup`). Surveys
 //! taken with JavaScript keep their answers on the device and have no draft here at all.
+//!
+//! A draft is stored sealed (`domain::seal`, bound to its code's hash): a dump shows which codes
+//! have a survey under way, never an answer beside them. Drafts written before sealing are
+//! read as they are and sealed when next saved.
 
+use crate::domain::seal::SealKey;
 use crate::domain::survey::Draft;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr};
@@ -15,13 +20,28 @@ fn col(name: &str) -> Alias {
     Alias::new(name)
 }
 
-fn decode(json: &str) -> Result<Draft, DbErr> {
+/// What a draft's seal is bound to: its row, so a sealed draft cannot be moved to another code.
+fn row_of(code_hash: &str) -> String {
+    format!("survey_draft:{code_hash}")
+}
+
+fn decode(key: &SealKey, code_hash: &str, stored: &str) -> Result<Draft, DbErr> {
+    let opened;
+    let json = if SealKey::is_sealed(stored) {
+        opened = key
+            .open(&row_of(code_hash), stored)
+            .map_err(|e| DbErr::Custom(format!("a survey draft cannot be opened: {e}")))?;
+        opened.as_str()
+    } else {
+        stored
+    };
     serde_json::from_str(json)
         .map_err(|e| DbErr::Custom(format!("a survey draft cannot be read: {e}")))
 }
 
-fn encode(draft: &Draft) -> Result<String, DbErr> {
-    serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))
+fn encode(key: &SealKey, code_hash: &str, draft: &Draft) -> Result<String, DbErr> {
+    let json = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
+    Ok(key.seal(&row_of(code_hash), &json))
 }
 
 /// Starts a draft for a code, or picks up the one already there (another tablet, or after a
@@ -30,6 +50,7 @@ fn encode(draft: &Draft) -> Result<String, DbErr> {
 /// it goes on from the questions about the child in `fresh`'s language (`Draft::pick_up`).
 pub async fn start_or_resume<C: ConnectionTrait>(
     db: &C,
+    key: &SealKey,
     code_hash: &str,
     token_hash: &str,
     fresh: &Draft,
@@ -47,7 +68,7 @@ pub async fn start_or_resume<C: ConnectionTrait>(
         .values([
             code_hash.into(),
             token_hash.into(),
-            encode(fresh)?.into(),
+            encode(key, code_hash, fresh)?.into(),
             today.into(),
         ])
         .map_err(|e| DbErr::Custom(e.to_string()))?
@@ -58,14 +79,14 @@ pub async fn start_or_resume<C: ConnectionTrait>(
         )
         .to_owned();
     db.execute(&insert).await?;
-    let mut draft = find_by_token(db, token_hash)
+    let mut draft = find_by_token(db, key, token_hash)
         .await?
         .map(|(_, draft)| draft)
         .ok_or_else(|| DbErr::RecordNotFound("the survey draft just saved".into()))?;
     if picked_up {
         draft.pick_up(&fresh.language);
     }
-    save(db, code_hash, &draft).await?;
+    save(db, key, code_hash, &draft).await?;
     Ok(draft)
 }
 
@@ -109,6 +130,7 @@ pub async fn purge_wave<C: ConnectionTrait>(db: &C, wave_id: i32) -> Result<u64,
 /// The draft and its code hash for a survey cookie's token hash.
 pub async fn find_by_token<C: ConnectionTrait>(
     db: &C,
+    key: &SealKey,
     token_hash: &str,
 ) -> Result<Option<(String, Draft)>, DbErr> {
     let query = Query::select()
@@ -120,16 +142,22 @@ pub async fn find_by_token<C: ConnectionTrait>(
         Some(row) => {
             let code_hash: String = row.try_get("", "code_hash")?;
             let state: String = row.try_get("", "state")?;
-            Ok(Some((code_hash, decode(&state)?)))
+            let draft = decode(key, &code_hash, &state)?;
+            Ok(Some((code_hash, draft)))
         }
         None => Ok(None),
     }
 }
 
-pub async fn save<C: ConnectionTrait>(db: &C, code_hash: &str, draft: &Draft) -> Result<(), DbErr> {
+pub async fn save<C: ConnectionTrait>(
+    db: &C,
+    key: &SealKey,
+    code_hash: &str,
+    draft: &Draft,
+) -> Result<(), DbErr> {
     let update = Query::update()
         .table(table())
-        .value(col("state"), encode(draft)?)
+        .value(col("state"), encode(key, code_hash, draft)?)
         .and_where(Expr::col(col("code_hash")).eq(code_hash))
         .to_owned();
     db.execute(&update).await?;

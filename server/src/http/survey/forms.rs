@@ -86,6 +86,7 @@ async fn start(
     let token = Token::generate();
     let stored = drafts::start_or_resume(
         &state.db,
+        &state.seal_key,
         &accepted.code_hash,
         &token.hash(),
         &Draft::new(lang.code()),
@@ -133,7 +134,7 @@ async fn current(state: &AppState, headers: &HeaderMap) -> Result<Current, Lost>
         tracing::warn!(error = %e, "survey unavailable");
         Lost::Unavailable
     };
-    let (code_hash, draft) = drafts::find_by_token(&state.db, &token.hash())
+    let (code_hash, draft) = drafts::find_by_token(&state.db, &state.seal_key, &token.hash())
         .await
         .map_err(unavailable)?
         .ok_or(Lost::NoSurvey)?;
@@ -219,7 +220,7 @@ async fn answer(
     } else {
         survey::next(&c.instrument, c.setting, &c.draft)
     };
-    if let Err(e) = drafts::save(&state.db, &c.code_hash, &c.draft).await {
+    if let Err(e) = drafts::save(&state.db, &state.seal_key, &c.code_hash, &c.draft).await {
         tracing::warn!(error = %e, "survey draft could not be saved");
         let message = c.lang(&state).survey().save_problem.to_string();
         return render(
@@ -247,7 +248,7 @@ async fn send(
     if form.go == "back" {
         c.draft.step = survey::previous(&c.instrument, c.setting, &c.draft);
         c.draft.resumed = false;
-        if let Err(e) = drafts::save(&state.db, &c.code_hash, &c.draft).await {
+        if let Err(e) = drafts::save(&state.db, &state.seal_key, &c.code_hash, &c.draft).await {
             tracing::warn!(error = %e, "survey draft could not be saved");
         }
         return Redirect::to("/survey").into_response();
