@@ -224,7 +224,7 @@ on_both_databases! {
             assert_eq!(app.post_json("/api/v1/responses", &submission(code)).await.status(), 201);
         }
         // Closing the wave moves what is left, however few.
-        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), wave, WaveState::Closed).await.unwrap();
+        app.advance(wave, WaveState::Closed).await;
         assert_eq!(number(&app, "SELECT CAST(COUNT(*) AS TEXT) AS n FROM response").await, batch as i64 + 5);
         assert_eq!(number(&app, "SELECT CAST(COUNT(*) AS TEXT) AS n FROM pending_response").await, 0);
     }
@@ -255,14 +255,7 @@ async fn on_postgresql_no_transaction_id_joins_a_code_to_its_response() {
         }
     }
     // The last five move with decoys when the wave closes.
-    veilig::store::waves::advance(
-        &app.db,
-        &veilig::domain::seal::SealKey::from_pepper(&app.pepper),
-        wave,
-        WaveState::Closed,
-    )
-    .await
-    .unwrap();
+    app.advance(wave, WaveState::Closed).await;
     assert_eq!(
         number(&app, "SELECT CAST(COUNT(*) AS TEXT) AS n FROM response").await,
         25

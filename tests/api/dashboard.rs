@@ -52,7 +52,7 @@ on_both_databases! {
         app.with_demo_data().await;
         let second = veilig::store::waves::find_by_label(&app.db, "2023").await.unwrap().unwrap();
         for state in [veilig::domain::wave::WaveState::Closed, veilig::domain::wave::WaveState::Published] {
-            veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), second.id, state).await.unwrap();
+            app.advance(second.id, state).await;
         }
         let big = largest(&app).await;
         let admin = app.staff("a@big.nl", "institution_admin", Some(big)).await;

@@ -51,7 +51,7 @@ on_both_databases! {
         begin(&app, &app.codes("2023", locations["Groep Eik"], 1).await[0]).await;
         begin(&app, &app.codes("2024", locations["Groep Eik"], 1).await[0]).await;
         assert_eq!(drafts(&app).await, "2");
-        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), closing, WaveState::Closed).await.unwrap();
+        app.advance(closing, WaveState::Closed).await;
         assert_eq!(drafts(&app).await, "1");
     }
 }

@@ -177,7 +177,7 @@ on_both_databases! {
         let locations = app.with_register().await;
         let wave = app.wave("2023", WaveState::Open).await;
         let codes = app.codes("2023", locations["Groep Eik"], 1).await;
-        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), wave, WaveState::Closed).await.unwrap();
+        app.advance(wave, WaveState::Closed).await;
         let response = app.post_json("/api/v1/responses", &submission(&codes[0])).await;
         assert_eq!(response.status(), 409);
         assert_eq!(response.json::<Value>().await.unwrap()["error"], "closed");

@@ -94,8 +94,8 @@ on_both_databases! {
         let early = get_with(&app, &token, "/api/v1/waves/2023/results").await;
         assert_eq!(early.status(), 409);
         assert_eq!(early.json::<Value>().await.unwrap()["error"], "not_published");
-        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), wave, WaveState::Closed).await.unwrap();
-        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), wave, WaveState::Published).await.unwrap();
+        app.advance(wave, WaveState::Closed).await;
+        app.advance(wave, WaveState::Published).await;
         let body: Value = get_with(&app, &token, "/api/v1/waves/2023/results?by=setting_type").await.json().await.unwrap();
         let rows = body["rows"].as_array().unwrap();
         assert_eq!(rows[0]["n"], 12);

@@ -102,7 +102,7 @@ on_both_databases! {
         assert!(revoke);
         let open = app.post_json("/api/v1/codes/check", &json!({ "code": codes[0] })).await;
         assert_eq!(open.json::<serde_json::Value>().await.unwrap()["error"], "used", "while open, a used code says so");
-        veilig::store::waves::advance(&app.db, &veilig::domain::seal::SealKey::from_pepper(&app.pepper), wave, WaveState::Closed).await.unwrap();
+        app.advance(wave, WaveState::Closed).await;
         for body in [json!({ "code": codes[0] }), json!({ "code": codes[0], "wave": "2023" })] {
             let mut answers = Vec::new();
             for code in &codes {

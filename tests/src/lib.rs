@@ -438,17 +438,19 @@ impl TestApp {
         let mut current = WaveState::Draft;
         while current != state {
             let Some(next) = current.next() else { break };
-            veilig::store::waves::advance(
-                &self.db,
-                &veilig::domain::seal::SealKey::from_pepper(&self.pepper),
-                wave.id,
-                next,
-            )
-            .await
-            .expect("the wave moves on");
+            self.advance(wave.id, next).await;
             current = next;
         }
         wave.id
+    }
+
+    /// Moves a wave one step along its lifecycle, as the server does (mixing what is held,
+    /// sealed with the server's key).
+    pub async fn advance(&self, wave: i32, to: veilig::domain::wave::WaveState) {
+        let seal = veilig::domain::seal::SealKey::from_pepper(&self.pepper);
+        veilig::store::waves::advance(&self.db, &seal, wave, to)
+            .await
+            .expect("the wave moves on");
     }
 
     /// Moves a wave on to published (closing it first when open).
@@ -461,14 +463,7 @@ impl TestApp {
         let mut current = wave.state;
         while current != WaveState::Published {
             let Some(next) = current.next() else { break };
-            veilig::store::waves::advance(
-                &self.db,
-                &veilig::domain::seal::SealKey::from_pepper(&self.pepper),
-                wave.id,
-                next,
-            )
-            .await
-            .expect("the wave moves on");
+            self.advance(wave.id, next).await;
             current = next;
         }
     }
