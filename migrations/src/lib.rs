@@ -21,6 +21,7 @@ mod m20261125_000010_create_open_answer_themes;
 mod m20261125_000011_add_setting_type_to_incident_counts;
 mod m20261125_000012_create_published_tables;
 mod m20261204_000013_tune_postgres_writes;
+mod m20261206_000014_drop_family_tables;
 mod m20261206_000020_add_hash_version_to_access_codes;
 mod without_rowid;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_add_setting_type_to_incident_counts::Migration),
             Box::new(m20261125_000012_create_published_tables::Migration),
             Box::new(m20261204_000013_tune_postgres_writes::Migration),
+            Box::new(m20261206_000014_drop_family_tables::Migration),
             Box::new(m20261206_000020_add_hash_version_to_access_codes::Migration),
         ]
     }

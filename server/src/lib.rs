@@ -4,6 +4,7 @@
 //! `http` is a thin axum layer; `startup` wires them into a server.
 
 pub mod accounts;
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod commands;

@@ -262,3 +262,15 @@ pub async fn migrate_only(global: &GlobalArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Results are read from the server's database, instruments, k and publications.
+impl<'a> From<&'a AppState> for crate::results::Source<'a> {
+    fn from(state: &'a AppState) -> Self {
+        crate::results::Source {
+            db: &state.db,
+            instruments: &state.wave_instruments,
+            k: state.k,
+            published: &state.published,
+        }
+    }
+}

@@ -189,4 +189,25 @@ on_both_databases! {
         let csrf = csrf_in(&all);
         assert!(csrf.is_some());
     }
+
+    async fn once_a_wave_closes_the_response_page_no_longer_counts_codes_used(app) {
+        // Codes used per location are one more published figure once the results exist: an
+        // organisation hidden in the results for its 3 children would show 3 here.
+        let locations = app.with_register().await;
+        let wave = app.wave("2023", WaveState::Open).await;
+        let codes = app.codes("2023", locations["Groep Eik"], 5).await;
+        for code in &codes[..3] {
+            assert_eq!(app.post_json("/api/v1/responses", &submission(code)).await.status(), 201);
+        }
+        app.advance(wave, WaveState::Closed).await;
+        let linde = app.organisation_id("De Linde").await;
+        let viewer = app.staff("v@linde.nl", "institution_viewer", Some(linde)).await;
+        let page = viewer.get("/staff/response?wave=2023").await.text().await.unwrap();
+        let row = page.split("Groep Eik").nth(1).unwrap().split("</tr>").next().unwrap();
+        let numbers: Vec<&str> = row.split("<td class=\"num\">").skip(1).map(|c| c.split('<').next().unwrap()).collect();
+        assert_eq!(numbers[..2], ["10", "5"], "placed and handed out stay: {row}");
+        assert!(!numbers[2..].contains(&"3") && !numbers[2..].iter().any(|n| n.contains('%')), "{row}");
+        let dashboard = viewer.get("/staff/dashboard").await.text().await.unwrap();
+        assert!(!dashboard.contains("30.0%"), "nor the dashboard's rate");
+    }
 }

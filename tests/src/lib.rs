@@ -125,6 +125,8 @@ pub struct TestApp {
     pepper_hex: String,
     pub client: reqwest::Client,
     pub database: TestDatabase,
+    /// The server's k, at which `publish` publishes.
+    pub k: u64,
 }
 
 pub async fn spawn_app(kind: Db) -> TestApp {
@@ -172,6 +174,7 @@ pub async fn spawn_app_with(kind: Db, adjust: impl FnOnce(&mut Settings)) -> Tes
     TestApp {
         address,
         db,
+        k: settings.k,
         backend: kind,
         pepper,
         pepper_hex,
@@ -444,13 +447,26 @@ impl TestApp {
         wave.id
     }
 
-    /// Moves a wave one step along its lifecycle, as the server does (mixing what is held,
-    /// sealed with the server's key).
+    /// Moves a wave one step on, publishing it as an administrator does when `to` is published.
     pub async fn advance(&self, wave: i32, to: veilig::domain::wave::WaveState) {
-        let seal = veilig::domain::seal::SealKey::from_pepper(&self.pepper);
-        veilig::store::waves::advance(&self.db, &seal, wave, to)
-            .await
-            .expect("the wave moves on");
+        if to == veilig::domain::wave::WaveState::Published {
+            let instruments = veilig::submission::InstrumentCache::default();
+            let kept = veilig::results::published::PublishedTables::default();
+            let source = veilig::results::Source {
+                db: &self.db,
+                instruments: &instruments,
+                k: self.k,
+                published: &kept,
+            };
+            veilig::app::publish::publish_wave(&source, None, wave)
+                .await
+                .expect("the wave is published");
+        } else {
+            let seal = veilig::domain::seal::SealKey::from_pepper(&self.pepper);
+            veilig::store::waves::advance(&self.db, &seal, wave, to)
+                .await
+                .expect("the wave moves on");
+        }
     }
 
     /// Moves a wave on to published (closing it first when open).

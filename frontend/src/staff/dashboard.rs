@@ -114,7 +114,7 @@ fn ResponseSection(block: ResponseBlock) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {block.rows.into_iter().map(|r| {
-                        let share = (r.children_placed > 0).then(|| r.used as f64 * 100.0 / f64::from(r.children_placed));
+                        let share = r.used.parse::<f64>().ok().filter(|_| r.children_placed > 0).map(|used| used * 100.0 / f64::from(r.children_placed));
                         view! {
                             <tr>
                                 <th scope="row">{r.location}</th><td>{r.setting_type}</td>

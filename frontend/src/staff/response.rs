@@ -1,5 +1,6 @@
 //! Response tracking during a wave: codes handed out and used per location, against the
-//! number of children placed. Counts of codes, not answers: no disclosure rule applies.
+//! number of children placed. Codes used are shown while the wave is open; once it closes,
+//! response is a figure of the wave's publication (see the results), not of this page.
 
 use leptos::prelude::*;
 
@@ -10,7 +11,8 @@ pub struct ResponseRow {
     pub setting_type: String,
     pub children_placed: i32,
     pub issued: u64,
-    pub used: u64,
+    /// Codes used, or the hidden mark once the wave is closed.
+    pub used: String,
     /// Used codes per 100 children placed, one decimal; empty when none are placed.
     pub rate: String,
 }
@@ -32,7 +34,7 @@ pub fn ResponsePage(
             </select>
             <button type="submit" class="secondary">"Show"</button>
         </form>
-        <p>"A code counts as used when a child has sent in the survey. Response rate: used codes per child placed."</p>
+        <p>"A code counts as used when a child has sent in the survey. Response rate: used codes per child placed. Once a wave is closed, codes used are no longer shown here: the number of children who answered is then in the wave's results, with the same disclosure rules as every other figure."</p>
         <table class="data" id="response-table">
             <caption>"Codes and response per location"</caption>
             <thead><tr>

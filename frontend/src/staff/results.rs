@@ -25,14 +25,13 @@ pub struct ResultsRow {
 #[derive(Clone, Debug)]
 pub struct QuestionRow {
     pub label: String,
-    pub n: String,
-    pub dont_know: String,
     /// Children per answer on the scale (or hidden marks).
     pub answers: Vec<String>,
     pub share_safe: String,
     pub share_safe_n: String,
     pub mean: String,
-    /// (answer, percent of all who answered) for the chart; empty when hidden.
+    /// (answer, percent of those who answered on the scale) for the chart; empty unless every
+    /// answer's count is published.
     pub segments: Vec<(String, f64)>,
 }
 
@@ -89,9 +88,7 @@ fn QuestionTable(
             <caption>{caption}</caption>
             <thead><tr>
                 <th scope="col">{first_column}</th>
-                <th scope="col" class="num">"Answered"</th>
                 {answer_labels.into_iter().map(|a| view! { <th scope="col" class="num">{a}</th> }).collect_view()}
-                <th scope="col" class="num">"Don't know"</th>
                 <th scope="col">"Safe answer (95% interval)"</th>
                 <th scope="col" class="num">"On the scale"</th>
                 <th scope="col">"Mean (95% interval)"</th>
@@ -100,9 +97,7 @@ fn QuestionTable(
                 {rows.into_iter().map(|r| view! {
                     <tr>
                         <th scope="row">{r.label}</th>
-                        <td class="num">{r.n}</td>
                         {r.answers.into_iter().map(|a| view! { <td class="num">{a}</td> }).collect_view()}
-                        <td class="num">{r.dont_know}</td>
                         <td>{r.share_safe}</td>
                         <td class="num">{r.share_safe_n}</td>
                         <td>{r.mean}</td>

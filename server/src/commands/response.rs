@@ -12,9 +12,18 @@ pub async fn run(global: &GlobalArgs, args: &ResponseArgs) -> anyhow::Result<()>
         .await?
         .ok_or_else(|| anyhow!("there is no wave {:?}", args.wave))?;
     let scope = super::organisation_scope(&db, args.organisation).await?;
+    // Codes used while the wave takes responses; once closed, response is in its results.
+    let live = wave.state.accepts_responses();
     let mut out = String::new();
     for (l, c) in response_per_location(&db, scope, wave.id).await? {
-        let rate = response_rate(c.used, i64::from(l.children_placed));
+        let (used, rate) = if live {
+            (
+                c.used.to_string(),
+                response_rate(c.used, i64::from(l.children_placed)),
+            )
+        } else {
+            ("-".to_string(), "-".to_string())
+        };
         out.push_str(&format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             l.id,
@@ -23,7 +32,7 @@ pub async fn run(global: &GlobalArgs, args: &ResponseArgs) -> anyhow::Result<()>
             l.setting_type,
             l.children_placed,
             c.issued,
-            c.used,
+            used,
             rate
         ));
     }

@@ -3,10 +3,12 @@
 //! codes, and responses whose distributions differ by setting type. Everything is labelled as
 //! synthetic: organisation names end in "(demo)" and the waves are flagged.
 
-mod children;
+pub(crate) mod children;
 mod generator;
 mod incidents;
-mod population;
+pub(crate) mod population;
+#[cfg(test)]
+mod publication_tests;
 
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::domain::instrument::InstrumentLibrary;
@@ -163,7 +165,8 @@ pub async fn fill(
             label: "2021",
             opens_on: date(2021, 3, 1)?,
             closes_on: date(2021, 6, 30)?,
-            state: WaveState::Published,
+            // Published below, once its children have answered, as any wave is.
+            state: WaveState::Closed,
             instrument: &instrument,
             synthetic: true,
         },
@@ -224,6 +227,7 @@ pub async fn fill(
     progress.finish_and_clear();
     let incident_reports = incidents::generate(db, &mut rng, &placed, &[&first, &second]).await?;
     let staff = demo_staff(db, placed.first().map(|l| l.organisation_id)).await?;
+    publish(db, first.id).await?;
 
     let summary = DemoSummary {
         organisations: organisations.len(),
@@ -256,6 +260,22 @@ pub async fn fill(
         }
     }
     Ok(summary)
+}
+
+/// Publishes the first wave as an administrator would, at the default k.
+async fn publish(db: &DatabaseConnection, wave: i32) -> anyhow::Result<()> {
+    let cache = crate::submission::InstrumentCache::default();
+    let kept = crate::results::published::PublishedTables::default();
+    let source = crate::results::Source {
+        db,
+        instruments: &cache,
+        k: crate::domain::results::DEFAULT_K,
+        published: &kept,
+    };
+    crate::app::publish::publish_wave(&source, None, wave)
+        .await
+        .context("cannot publish the demo's first wave")?;
+    Ok(())
 }
 
 /// An administrator, a researcher and an institution administrator for the demo, each with a

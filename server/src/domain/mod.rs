@@ -3,6 +3,7 @@
 pub mod access_code;
 pub mod client_number;
 pub mod demographics;
+pub use veilig_disclosure as disclosure;
 pub mod incidents;
 pub mod instrument;
 pub mod organisation_import;

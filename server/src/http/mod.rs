@@ -9,6 +9,7 @@ pub mod error;
 mod health;
 pub mod limits;
 mod pages;
+mod publication;
 mod responses;
 mod results;
 pub mod security;

@@ -24,6 +24,10 @@ use serde_json::json;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/waves/{wave}/results", get(wave_results))
+        .route(
+            "/waves/{wave}/publication",
+            get(super::publication::wave_publication),
+        )
         .route("/compare", get(compare))
         .route("/change", get(change))
         .route("/openapi.json", get(openapi))
@@ -53,7 +57,7 @@ impl FromRequestParts<AppState> for ApiCaller {
 impl ApiCaller {
     /// National aggregates are for the study team. Institutions get their own figures on the
     /// dashboard; administrators manage accounts and read the audit log, not results.
-    fn researcher(&self) -> Result<&StaffUser, ApiError> {
+    pub(super) fn researcher(&self) -> Result<&StaffUser, ApiError> {
         match self.0.role() {
             Role::Researcher => Ok(&self.0),
             _ => Err(ApiError::Forbidden),
@@ -246,6 +250,7 @@ async fn wave_results(
     Ok(Json(json!({
         "wave": wave.label,
         "breakdown": dimension.as_str(),
+        "k": table.k,
         "methods": {
             "opens_on": wave.opens_on,
             "closes_on": wave.closes_on,

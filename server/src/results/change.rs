@@ -1,30 +1,19 @@
 //! Within-child change between two published waves, per breakdown: linked pairs are read,
-//! counted per cell at once, and the counts go through the engine (k on the number of pairs,
-//! complementary suppression across the family). No pair leaves this function.
+//! counted per group at once, and the counts go through the engine (k on the number of pairs,
+//! complementary suppression across every table), grouped by the register frozen with the
+//! later wave's publication. No pair leaves this function.
 
 use super::compare::comparable;
 use super::views::group_columns;
-use super::{families, ResultsError, Source};
+use super::{publication, ResultsError, Source};
 use crate::domain::results::change::{
-    compute_change, impossible_change, pair_increments, ChangeMeasures, ChangeTable,
+    compute_change, pair_increments, ChangeMeasures, ChangeTable,
 };
-use crate::domain::results::family::FamilyKind;
-use crate::domain::results::{Count, Dimension};
-use crate::domain::wave::WaveState;
+use crate::domain::results::population::{Tally, TallyGroup};
+use crate::domain::results::{Dimension, JointCount};
 use crate::export::{column, Cell, Export, Sheet};
-use crate::store::pairs::{linked_pairs, Pair};
+use crate::store::pairs::linked_pairs;
 use crate::store::waves::Wave;
-use std::collections::BTreeMap;
-
-/// The cell of a family a pair counts in (as `store::results::cell_expr` does for responses).
-fn cell_key(kind: FamilyKind, p: &Pair) -> String {
-    match kind {
-        FamilyKind::Whole => "all".into(),
-        FamilyKind::Gender => p.gender.clone(),
-        FamilyKind::Place => format!("{}|{}", p.organisation_id, p.region_id),
-        FamilyKind::Setting => format!("{}|{}", p.setting_type, p.age_band),
-    }
-}
 
 /// Within-child change from `from` to `to`, by `dimension`.
 pub async fn change(
@@ -33,11 +22,8 @@ pub async fn change(
     to: &Wave,
     dimension: Dimension,
 ) -> Result<(ChangeMeasures, ChangeTable), ResultsError> {
-    for wave in [from, to] {
-        if wave.state != WaveState::Published {
-            return Err(ResultsError::NotPublished(wave.label.clone()));
-        }
-    }
+    publication(state, from).await?;
+    let frozen = publication(state, to).await?;
     let ia = crate::submission::load_instrument(state.db, state.instruments, from).await?;
     let ib = crate::submission::load_instrument(state.db, state.instruments, to).await?;
     let c = comparable(&ia, &ib);
@@ -45,27 +31,29 @@ pub async fn change(
         headline: c.headline,
         domains: c.domains,
     };
-    let kind = FamilyKind::of(dimension);
-    let mut tally: BTreeMap<(String, String, i16), u64> = BTreeMap::new();
+    // Pairs are counted where the child answered the later wave.
+    let mut tally = Tally::default();
     for pair in linked_pairs(state.db, from.id, to.id).await? {
-        let key = cell_key(kind, &pair);
+        let group = TallyGroup {
+            organisation_id: pair.organisation_id,
+            region_id: pair.region_id,
+            setting_type: &pair.setting_type,
+            age_band: &pair.age_band,
+            gender: &pair.gender,
+        };
         for (measure, value) in pair_increments(&measures, (&ia, &pair.before), (&ib, &pair.after))
         {
-            *tally.entry((key.clone(), measure, value)).or_default() += 1;
+            tally.add(&group, measure, value);
         }
     }
-    let counts: Vec<Count> = tally
-        .into_iter()
-        .map(|((group, measure, value), n)| Count {
-            group,
-            measure,
-            value,
-            n,
-        })
-        .collect();
-    let family = families::family(state.db, kind, &counts).await?;
-    let impossible = impossible_change(&measures, &ib, &family);
-    let mut tables = compute_change(&measures, &impossible, &family, &counts, state.k);
+    let counts: Vec<JointCount> = tally.into_counts();
+    let (k, register) = (frozen.k, frozen.register.clone());
+    let (ib2, measures2) = (ib.clone(), measures.clone());
+    let mut tables = tokio::task::spawn_blocking(move || {
+        compute_change(&measures2, &ib2, &register, &counts, k)
+    })
+    .await
+    .map_err(|e| sea_orm::DbErr::Custom(format!("the disclosure engine stopped: {e}")))?;
     let at = tables
         .iter()
         .position(|t| t.dimension == dimension)

@@ -28,6 +28,8 @@ pub struct FlatDomain {
     pub domain: String,
     /// Children with a score in the domain (the share's denominator).
     pub n: Option<u64>,
+    /// Children who feel safe in the domain (the share's numerator).
+    pub safe: Option<u64>,
     pub share_safe: Option<f64>,
     pub share_safe_low: Option<f64>,
     pub share_safe_high: Option<f64>,
@@ -37,11 +39,10 @@ pub struct FlatDomain {
 pub struct FlatItem {
     pub item: String,
     pub comparability_key: String,
-    /// Children who answered, "don't know" included.
-    pub n: Option<u64>,
-    pub dont_know: Option<u64>,
     /// Children who answered on the scale: the denominator of the share and the mean.
     pub share_safe_n: Option<u64>,
+    /// Children with a safe answer (the share's numerator).
+    pub safe: Option<u64>,
     pub share_safe: Option<f64>,
     pub share_safe_low: Option<f64>,
     pub share_safe_high: Option<f64>,
@@ -101,6 +102,7 @@ fn flat_row(instrument: &Instrument, table: &ResultTable, r: &GroupResult) -> Fl
                 FlatDomain {
                     domain: d.key.clone(),
                     n: d.n,
+                    safe: d.safe,
                     share_safe,
                     share_safe_low,
                     share_safe_high,
@@ -123,9 +125,8 @@ fn flat_row(instrument: &Instrument, table: &ResultTable, r: &GroupResult) -> Fl
                     comparability_key: item
                         .map(|it| it.comparability_key.clone())
                         .unwrap_or_default(),
-                    n: i.n,
-                    dont_know: i.dont_know,
                     share_safe_n: i.share_safe_n,
+                    safe: i.safe,
                     share_safe,
                     share_safe_low,
                     share_safe_high,
@@ -139,7 +140,7 @@ fn flat_row(instrument: &Instrument, table: &ResultTable, r: &GroupResult) -> Fl
                             n: i.distribution
                                 .iter()
                                 .find(|(v, _)| *v == answer)
-                                .map(|(_, n)| *n),
+                                .and_then(|(_, n)| *n),
                         })
                         .collect(),
                 }

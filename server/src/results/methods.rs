@@ -4,15 +4,18 @@
 use super::{ResultsError, Source};
 use crate::domain::results::Dimension;
 use crate::export::SUPPRESSED;
-use crate::store::organisations;
 use crate::store::waves::Wave;
 use sea_orm::DbErr;
 
-pub const SUPPRESSION_RULE: &str = "a figure based on fewer than k children is hidden, whatever its value (also 0); \
-in every published total, row, column and sub-total (regions of organisations, setting types and age bands of \
-the two-way table) enough other figures are hidden that no hidden figure, and no group of fewer than k children, \
-can be worked out from everything published together; a share is hidden when fewer than k children answered the \
-question on its scale (\"don't know\" not counted)";
+pub const SUPPRESSION_RULE: &str = "one publication per wave, made when the wave is published: every table of \
+every breakdown at one k, grouped by the register as it was then. Every count is a figure: the children of a group; \
+per question the children who answered on its scale, those with a safe answer, those without, and those who gave \
+each answer; per domain the same. A figure of fewer than k children is hidden, whatever its value (also 0); a group \
+hidden for its number of children is hidden for every question. Then enough other figures are hidden that, given \
+everything published at once, the register, the questionnaire's routing and the children per organisation and \
+setting type (shown on the response page during the wave), no hidden figure can be narrowed to a range narrower \
+than k, or, for a group of fewer than k children, to anything narrower than everything it could be. A share is \
+shown where its safe and its not-safe children are both shown; a mean only where every answer's count is";
 
 pub const INTERVALS: &str =
     "95% intervals: Wilson for shares, normal approximation for means, Newcombe's hybrid \
@@ -31,15 +34,19 @@ pub async fn response_rate(state: &Source<'_>, wave: &Wave) -> Result<String, Db
     let Some(answered) = answered else {
         return Ok(format!("fewer than {k} children answered"));
     };
-    let placed: i64 =
-        organisations::list_locations(state.db, crate::domain::staff::Scope::National)
-            .await?
+    let placed: i64 = match super::publication(state, wave).await {
+        Ok(p) => p
+            .register
+            .locations
             .iter()
             .map(|l| i64::from(l.children_placed))
-            .sum();
+            .sum(),
+        Err(ResultsError::Db(e)) => return Err(e),
+        Err(ResultsError::NotPublished(_)) => 0,
+    };
     Ok(if placed > 0 {
         format!(
-            "{answered} children answered of {placed} placed ({:.1}%; children placed as now registered)",
+            "{answered} children answered of {placed} placed ({:.1}%; children placed as registered at publication)",
             answered as f64 * 100.0 / placed as f64
         )
     } else {
@@ -74,7 +81,12 @@ pub async fn note(
             response_rate(state, wave).await?,
         ));
     }
-    let k = crate::domain::results::effective_k(state.k);
+    let mut k = crate::domain::results::effective_k(state.k);
+    for (wave, _) in waves {
+        if let Ok(p) = super::publication(state, wave).await {
+            k = k.max(p.k);
+        }
+    }
     lines.push((
         "k".into(),
         format!("{k} (the fewest children behind any published figure)"),

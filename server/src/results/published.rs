@@ -1,92 +1,216 @@
-//! The protected tables of published waves are made once and then kept: in the database, so
-//! every server and every later day serves the same figures (a register changed after
-//! publication cannot regroup the cells into a second, subtractable version), and in memory,
-//! so a dashboard costs a lookup instead of a run of the engine. Counts of a published wave
-//! never change (no response is accepted once a wave is closed), so nothing has to expire.
+//! The publication of each published wave: made once, when the wave is published, from its
+//! counts and the register as it is then, at the server's k; then kept in the database (every
+//! server and every later day serves the same figures) and in memory (a dashboard costs a
+//! lookup). Counts of a published wave never change, so nothing has to expire. A stricter k
+//! (an export's `--k`) hides more of the same publication; nothing lowers its k.
 
-use super::{families, Source};
-use crate::domain::results::family::FamilyKind;
-use crate::domain::results::{compute, ResultTable};
+use super::Source;
+use crate::domain::results::register::{LocationEntry, OrganisationEntry, RegionEntry};
+use crate::domain::results::{compute, Publication, PublicationInput, Register};
 use crate::store::published as store;
 use crate::store::results as counts;
 use crate::store::waves::Wave;
-use sea_orm::DbErr;
+use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-type Key = (i32, FamilyKind, u64);
-
-/// Tables already read or made by this server, per (wave, family, k).
+/// Publications this server has read or made, per wave and k (its own k under 0).
 #[derive(Debug, Default)]
 pub struct PublishedTables {
-    kept: Mutex<HashMap<Key, Arc<Vec<ResultTable>>>>,
+    kept: Mutex<HashMap<(i32, u64), Arc<Publication>>>,
 }
 
 impl PublishedTables {
-    fn get(&self, key: &Key) -> Option<Arc<Vec<ResultTable>>> {
-        self.kept.lock().ok()?.get(key).cloned()
+    fn get(&self, wave_id: i32, k: u64) -> Option<Arc<Publication>> {
+        self.kept.lock().ok()?.get(&(wave_id, k)).cloned()
     }
 
-    fn keep(&self, key: Key, tables: Arc<Vec<ResultTable>>) {
+    fn keep(&self, wave_id: i32, k: u64, publication: Arc<Publication>) {
         if let Ok(mut kept) = self.kept.lock() {
-            kept.insert(key, tables);
+            kept.insert((wave_id, k), publication);
         }
     }
 }
 
-/// The tables of one family of a published wave (the caller checked it is published): kept
-/// in memory, else stored, else made by the engine and stored, the first stored version
-/// winning when two servers make them at once.
-pub async fn tables(
-    state: &Source<'_>,
-    wave: &Wave,
-    kind: FamilyKind,
-) -> Result<Arc<Vec<ResultTable>>, DbErr> {
-    let key = (wave.id, kind, state.k);
-    if let Some(kept) = state.published.get(&key) {
+/// The register as it is now: what a publication freezes.
+pub async fn register<C: ConnectionTrait>(db: &C) -> Result<Register, DbErr> {
+    use crate::store::organisations as org;
+    let regions = org::list_regions(db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| RegionEntry { id, name })
+        .collect();
+    let organisations = org::list_organisations_with_region(db)
+        .await?
+        .into_iter()
+        .map(|(id, name, region)| OrganisationEntry { id, name, region })
+        .collect();
+    let locations = org::list_locations(db, crate::domain::staff::Scope::National)
+        .await?
+        .into_iter()
+        .map(|l| LocationEntry {
+            id: l.id,
+            organisation: l.organisation_id,
+            name: l.name,
+            setting_type: l.setting_type,
+            children_placed: l.children_placed,
+        })
+        .collect();
+    Ok(Register {
+        regions,
+        organisations,
+        locations,
+        responded: Vec::new(),
+    })
+}
+
+/// Makes a wave's publication from its counts and the register as it is now, at `k`.
+pub async fn make(state: &Source<'_>, wave: &Wave, k: u64) -> Result<Publication, DbErr> {
+    let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
+    let register = register(state.db).await?;
+    let counts = counts::joint_counts(state.db, wave.id).await?;
+    let made_on = chrono::Utc::now().date_naive().to_string();
+    run(wave.label.clone(), k, made_on, instrument, register, counts).await
+}
+
+/// Runs the engine off the async workers: its linear programmes take a while on a large
+/// register.
+async fn run(
+    wave: String,
+    k: u64,
+    made_on: String,
+    instrument: Arc<crate::domain::instrument::Instrument>,
+    register: Register,
+    counts: Vec<crate::domain::results::JointCount>,
+) -> Result<Publication, DbErr> {
+    tokio::task::spawn_blocking(move || {
+        let input = PublicationInput {
+            wave,
+            k,
+            made_on,
+            instrument: &instrument,
+            register,
+            counts,
+        };
+        let key = input_key(&input);
+        // One run of the engine at a time: a second caller with the same input waits for
+        // the first and takes its publication.
+        let _turn = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(made) = made_before(&key) {
+            return made;
+        }
+        let made = compute(&input);
+        remember(key, &made);
+        made
+    })
+    .await
+    .map_err(|e| DbErr::Custom(format!("the disclosure engine stopped: {e}")))
+}
+
+/// The engine is a function of its input: the same counts, register, instrument, k and day
+/// give the same publication. The last few are kept for the process, so the same wave in a
+/// second database (the demo loaded again, the test suites' servers) does not run it again.
+const REMEMBERED: usize = 4;
+
+static ENGINE: Mutex<()> = Mutex::new(());
+
+type Remembered = Vec<([u8; 32], Publication)>;
+
+fn remembered() -> &'static Mutex<Remembered> {
+    static MADE: std::sync::OnceLock<Mutex<Remembered>> = std::sync::OnceLock::new();
+    MADE.get_or_init(Default::default)
+}
+
+fn input_key(input: &PublicationInput) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(format!(
+        "{}\n{}\n{}\n{:?}\n{:?}\n",
+        input.wave,
+        input.k,
+        input.made_on,
+        input.instrument.def(),
+        input.register
+    ));
+    for c in &input.counts {
+        h.update(format!("{c:?}\n"));
+    }
+    h.finalize().into()
+}
+
+fn made_before(key: &[u8; 32]) -> Option<Publication> {
+    let made = remembered().lock().ok()?;
+    made.iter().find(|(k, _)| k == key).map(|(_, p)| p.clone())
+}
+
+fn remember(key: [u8; 32], publication: &Publication) {
+    if let Ok(mut made) = remembered().lock() {
+        if made.len() >= REMEMBERED {
+            made.remove(0);
+        }
+        made.push((key, publication.clone()));
+    }
+}
+
+/// The publication of a wave the caller checked is published: kept in memory, else stored,
+/// else made now (a wave published before publications existed) and stored, the first stored
+/// version winning when two servers make it at once.
+pub async fn publication(state: &Source<'_>, wave: &Wave) -> Result<Arc<Publication>, DbErr> {
+    if let Some(kept) = state.published.get(wave.id, 0) {
         return Ok(kept);
     }
-    let stored = match store::find(state.db, wave.id, kind.as_str(), state.k).await? {
+    let stored = match store::find(state.db, wave.id).await? {
         Some(json) => json,
         None => {
-            let made = make(state, wave, kind).await?;
-            let json = serde_json::to_string(&made)
-                .map_err(|e| DbErr::Custom(format!("writing the tables as JSON: {e}")))?;
-            store::store_once(state.db, wave.id, kind.as_str(), state.k, &json).await?;
-            store::find(state.db, wave.id, kind.as_str(), state.k)
-                .await?
-                .unwrap_or(json)
+            let made = make(state, wave, state.k).await?;
+            save(state.db, wave, &made).await?;
+            store::find(state.db, wave.id).await?.unwrap_or_default()
         }
     };
-    let tables: Vec<ResultTable> = serde_json::from_str(&stored).map_err(|e| {
+    let publication: Publication = serde_json::from_str(&stored).map_err(|e| {
         DbErr::Custom(format!(
-            "the stored {} tables of wave {} cannot be read: {e}",
-            kind.as_str(),
+            "the stored publication of wave {} cannot be read: {e}",
             wave.label
         ))
     })?;
-    let tables = Arc::new(tables);
-    state.published.keep(key, tables.clone());
-    Ok(tables)
+    let publication = Arc::new(publication);
+    state.published.keep(wave.id, 0, publication.clone());
+    Ok(publication)
 }
 
-/// Makes and stores every family of a wave that was just published, so its figures are those
-/// of the register at publication.
-pub async fn freeze(state: &Source<'_>, wave: &Wave) -> Result<(), DbErr> {
-    for kind in FamilyKind::ALL {
-        tables(state, wave, kind).await?;
-    }
-    Ok(())
-}
-
-/// The engine's tables of one family, from the counts and the register as they are now.
-async fn make(
-    state: &Source<'_>,
+/// Stores a publication unless the wave has one already.
+pub async fn save<C: ConnectionTrait>(
+    db: &C,
     wave: &Wave,
-    kind: FamilyKind,
-) -> Result<Vec<ResultTable>, DbErr> {
+    publication: &Publication,
+) -> Result<(), DbErr> {
+    let json = serde_json::to_string(publication)
+        .map_err(|e| DbErr::Custom(format!("writing the publication as JSON: {e}")))?;
+    store::store_once(db, wave.id, publication.k, &json).await
+}
+
+/// The publication at a stricter k: every figure the stricter engine hides is hidden too, so
+/// it only ever hides more than the wave's own publication. A smaller k gives the wave's own.
+pub async fn at_k(state: &Source<'_>, wave: &Wave, k: u64) -> Result<Arc<Publication>, DbErr> {
+    let base = publication(state, wave).await?;
+    if k <= base.k {
+        return Ok(base);
+    }
+    if let Some(kept) = state.published.get(wave.id, k) {
+        return Ok(kept);
+    }
     let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
-    let cell_counts = counts::cell_counts(state.db, wave.id, kind).await?;
-    let family = families::family(state.db, kind, &cell_counts).await?;
-    Ok(compute(&instrument, &family, &cell_counts, state.k))
+    let counts = counts::joint_counts(state.db, wave.id).await?;
+    let stricter = run(
+        base.wave.clone(),
+        k,
+        base.made_on.clone(),
+        instrument,
+        base.register.clone(),
+        counts,
+    )
+    .await?;
+    let publication = Arc::new(base.hiding_also(&stricter));
+    state.published.keep(wave.id, k, publication.clone());
+    Ok(publication)
 }

@@ -5,7 +5,7 @@
 use super::flat::{flat_rows, FlatRow};
 use crate::domain::instrument::{Instrument, Texts};
 use crate::domain::results::ResultTable;
-use crate::export::{column, Cell, CodebookItem, Column, Export, Sheet, ValueKey, DONT_KNOW_CODE};
+use crate::export::{column, Cell, CodebookItem, Column, Export, Sheet, ValueKey};
 
 pub fn text(texts: &Texts, language: &str) -> String {
     texts
@@ -130,6 +130,10 @@ pub fn results_export(
                 format!("{t}: children with a score"),
             ),
             column(
+                format!("{}_safe", d.key),
+                format!("{t}: children who feel safe"),
+            ),
+            column(
                 format!("{}_share_safe", d.key),
                 format!("{t}: share who feel safe"),
             ),
@@ -156,6 +160,7 @@ pub fn results_export(
         for d in &r.domains {
             cells.extend([
                 Cell::Count(d.n),
+                Cell::Count(d.safe),
                 Cell::Decimal(d.share_safe),
                 Cell::Decimal(d.share_safe_low),
                 Cell::Decimal(d.share_safe_high),
@@ -169,9 +174,8 @@ pub fn results_export(
     columns.extend([
         column("item", "Question"),
         column("comparability_key", "Comparability key"),
-        column("n", "Children who answered (don't know included)"),
-        column("dont_know", "Children who answered don't know"),
         column("share_safe_n", "Children who answered on the scale"),
+        column("safe", "Children with a safe answer"),
         column("share_safe", "Share with a safe answer"),
         column(
             "share_safe_low",
@@ -192,9 +196,8 @@ pub fn results_export(
             cells.extend([
                 Cell::Text(i.item.clone()),
                 Cell::Text(i.comparability_key.clone()),
-                Cell::Count(i.n),
-                Cell::Count(i.dont_know),
                 Cell::Count(i.share_safe_n),
+                Cell::Count(i.safe),
                 Cell::Decimal(i.share_safe),
                 Cell::Decimal(i.share_safe_low),
                 Cell::Decimal(i.share_safe_high),
@@ -223,7 +226,7 @@ pub fn results_export(
         let mut columns = group_columns(title);
         columns.extend([
             column("item", "Question"),
-            column("answer", "Answer (-1: don't know)"),
+            column("answer", "Answer"),
             column("children", "Children who gave this answer"),
         ]);
         let mut sheet = Sheet::new(
@@ -242,28 +245,16 @@ pub fn results_export(
                     ]);
                     sheet.rows.push(cells);
                 }
-                let mut cells = group_cells(r);
-                cells.extend([
-                    Cell::Text(i.item.clone()),
-                    Cell::Code(DONT_KNOW_CODE),
-                    Cell::Count(i.dont_know),
-                ]);
-                sheet.rows.push(cells);
             }
         }
-        let mut answers: Vec<(ValueKey, String)> = scale
+        let answers: Vec<(ValueKey, String)> = scale
             .points
             .iter()
             .map(|p| (ValueKey::Number(i64::from(p.value)), both(&p.label)))
             .collect();
-        answers.push((
-            ValueKey::Number(DONT_KNOW_CODE),
-            "weet ik niet, wil ik niet zeggen / I don't know, I'd rather not say".into(),
-        ));
         sheet.value_labels.push(value_labels(&rows));
         sheet.value_labels.push(item_labels(instrument));
         sheet.value_labels.push(("answer".into(), answers));
-        sheet.missing.push(("answer".into(), vec![DONT_KNOW_CODE]));
         sheets.push(sheet);
     }
     Export {

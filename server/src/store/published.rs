@@ -1,5 +1,6 @@
-//! The protected tables of published waves, as the engine made them (JSON, one row per family
-//! of tables and k). Written once: the first version stored is the one every reader gets.
+//! The publication of each published wave, as the engine made it (JSON, in `published_table`
+//! under the name `publication` with the wave's k). Written once: the first version stored is
+//! the one every reader gets, on every server, for good.
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr};
@@ -8,19 +9,15 @@ fn table() -> Alias {
     Alias::new("published_table")
 }
 
-/// The stored tables of one family of a wave at k, if they were stored.
-pub async fn find<C: ConnectionTrait>(
-    db: &C,
-    wave_id: i32,
-    family: &str,
-    k: u64,
-) -> Result<Option<String>, DbErr> {
+const NAME: &str = "publication";
+
+/// The stored publication of a wave, if there is one.
+pub async fn find<C: ConnectionTrait>(db: &C, wave_id: i32) -> Result<Option<String>, DbErr> {
     let select = Query::select()
         .column(Alias::new("tables"))
         .from(table())
         .and_where(Expr::col(Alias::new("wave_id")).eq(wave_id))
-        .and_where(Expr::col(Alias::new("family")).eq(family))
-        .and_where(Expr::col(Alias::new("k")).eq(k_value(k)?))
+        .and_where(Expr::col(Alias::new("family")).eq(NAME))
         .to_owned();
     match db.query_one(&select).await? {
         Some(row) => Ok(Some(row.try_get("", "tables")?)),
@@ -28,22 +25,24 @@ pub async fn find<C: ConnectionTrait>(
     }
 }
 
-/// Stores the tables of one family of a wave at k unless a version is stored already (another
-/// server may have been first; its version stays).
+/// Stores the publication of a wave at k unless one is stored already (another server may
+/// have been first; its version stays).
 pub async fn store_once<C: ConnectionTrait>(
     db: &C,
     wave_id: i32,
-    family: &str,
     k: u64,
     tables: &str,
 ) -> Result<(), DbErr> {
+    if find(db, wave_id).await?.is_some() {
+        return Ok(());
+    }
     let mut insert = Query::insert();
     insert
         .into_table(table())
         .columns(["wave_id", "family", "k", "tables"].map(Alias::new))
         .values([
             wave_id.into(),
-            family.into(),
+            NAME.into(),
             k_value(k)?.into(),
             tables.into(),
         ])

@@ -2,8 +2,7 @@
 //! breakdown with one GROUP BY over the counts (never over the responses).
 
 use super::bulk::insert_rows_or;
-use crate::domain::results::engine::{Count, Dimension};
-use crate::domain::results::family::FamilyKind;
+use crate::domain::results::{Count, Dimension, JointCount};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Value};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 use std::collections::HashMap;
@@ -118,17 +117,6 @@ fn group_expr(dimension: Dimension) -> &'static str {
     }
 }
 
-/// The cell of a family a count row belongs to, as SQL: `organisation|region` for places,
-/// `setting type|age band` for settings.
-fn cell_expr(kind: FamilyKind) -> &'static str {
-    match kind {
-        FamilyKind::Whole => "'all'",
-        FamilyKind::Gender => "gender",
-        FamilyKind::Place => "CAST(organisation_id AS TEXT) || '|' || CAST(region_id AS TEXT)",
-        FamilyKind::Setting => "setting_type || '|' || age_band",
-    }
-}
-
 /// Counts of one wave summed per breakdown value, over the responses in the scope.
 pub async fn counts<C: ConnectionTrait>(
     db: &C,
@@ -139,19 +127,35 @@ pub async fn counts<C: ConnectionTrait>(
     grouped(db, wave_id, group_expr(dimension), scope).await
 }
 
-/// Counts of one wave summed per cell of a family (all organisations).
-pub async fn cell_counts<C: ConnectionTrait>(
+/// Every count of one wave, by organisation, region, setting type, age band and gender: what
+/// a publication is made from.
+pub async fn joint_counts<C: ConnectionTrait>(
     db: &C,
     wave_id: i32,
-    kind: FamilyKind,
-) -> Result<Vec<Count>, DbErr> {
-    grouped(
-        db,
-        wave_id,
-        cell_expr(kind),
-        crate::domain::staff::Scope::National,
-    )
-    .await
+) -> Result<Vec<JointCount>, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT organisation_id, region_id, setting_type, age_band, gender, measure, value, \
+         CAST(SUM(n) AS BIGINT) AS total FROM result_count WHERE wave_id = {wave_id} \
+         GROUP BY organisation_id, region_id, setting_type, age_band, gender, measure, value"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(JointCount {
+                organisation_id: r.try_get("", "organisation_id")?,
+                region_id: r.try_get("", "region_id")?,
+                setting_type: r.try_get("", "setting_type")?,
+                age_band: r.try_get("", "age_band")?,
+                gender: r.try_get("", "gender")?,
+                measure: r.try_get("", "measure")?,
+                value: r.try_get("", "value")?,
+                n: u64::try_from(r.try_get::<i64>("", "total")?).unwrap_or(0),
+            })
+        })
+        .collect()
 }
 
 async fn grouped<C: ConnectionTrait>(

@@ -149,8 +149,26 @@ pub enum WaveChangeError {
     NotDraft(String),
     #[error("a wave labelled {0:?} exists already")]
     LabelTaken(String),
+    /// Publishing makes the wave's publication: `app::publish::publish_wave`, not a state move.
+    #[error("wave {0} is published by making its publication, not by moving its state")]
+    PublishedOnlyWithPublication(String),
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+impl WaveChangeError {
+    /// `wave` cannot move to the state asked: it can only go to its next one.
+    pub fn not_next(wave: &Wave) -> WaveChangeError {
+        WaveChangeError::NotNext {
+            label: wave.label.clone(),
+            from: wave.state.as_str(),
+            allowed: wave
+                .state
+                .next()
+                .map(WaveState::as_str)
+                .unwrap_or("nothing"),
+        }
+    }
 }
 
 /// Moves a wave one step along `draft → open → closed → published`, never back or skipping.
@@ -177,31 +195,16 @@ pub async fn advance_mixing(
     let current = find_by_id(db, wave_id)
         .await?
         .ok_or(WaveChangeError::NotFound)?;
-    let not_next = || WaveChangeError::NotNext {
-        label: current.label.clone(),
-        from: current.state.as_str(),
-        allowed: current
-            .state
-            .next()
-            .map(WaveState::as_str)
-            .unwrap_or("nothing"),
-    };
-    if current.state.next() != Some(to) {
+    let not_next = || WaveChangeError::not_next(&current);
+    if to == WaveState::Published {
+        return Err(WaveChangeError::PublishedOnlyWithPublication(
+            current.label.clone(),
+        ));
+    }
+    if current.state.next() != Some(to) || !move_state(db, wave_id, current.state, to).await? {
         return Err(not_next());
     }
-    let result = wave::Entity::update_many()
-        .col_expr(
-            wave::Column::State,
-            sea_orm::sea_query::Expr::value(to.as_str()),
-        )
-        .filter(wave::Column::Id.eq(wave_id))
-        .filter(wave::Column::State.eq(current.state.as_str()))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(not_next());
-    }
-    if matches!(to, WaveState::Closed | WaveState::Published) {
+    if to == WaveState::Closed {
         // Nothing may wait unmixed once the wave is closed: results count what was sent.
         loop {
             let done =
@@ -224,6 +227,26 @@ pub async fn advance_mixing(
         state: to,
         ..current
     })
+}
+
+/// Moves a wave from `from` to `to` if it is still in `from`; `false` when it was not (someone
+/// else moved it first).
+pub async fn move_state<C: ConnectionTrait>(
+    db: &C,
+    wave_id: i32,
+    from: WaveState,
+    to: WaveState,
+) -> Result<bool, DbErr> {
+    let result = wave::Entity::update_many()
+        .col_expr(
+            wave::Column::State,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
+        .filter(wave::Column::Id.eq(wave_id))
+        .filter(wave::Column::State.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Dates and instrument may change only while the wave is a draft: once children answer,

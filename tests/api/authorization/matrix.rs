@@ -183,6 +183,14 @@ pub fn matrix() -> Vec<Row> {
         ),
         row(
             "GET",
+            "/waves/{wave}/publication",
+            "/api/v1/waves/2021/publication",
+            Token,
+            None,
+            [401, 403, 200, 403, 403],
+        ),
+        row(
+            "GET",
             "/compare",
             "/api/v1/compare?from=2021&to=2021&by=region",
             Token,

@@ -3,14 +3,16 @@
 //! headline question and per domain — which then go through the engine like any count, with
 //! the number of pairs as the rows' children. No pair is ever exposed.
 
-use super::engine::{protect_family, Base, Count, Measure, ProtectedRow, Tally};
-use super::family::Family;
-use super::figures::{domain_items, impossible_cells};
+use super::blocks::{protect_publication, ChildrenSpec, MeasureSpec, Part, Protected, Rows};
+use super::dimension::Dimension;
+use super::figures::domain_items;
 use super::intervals::{wilson, Estimate};
 use super::measures::feels_safe_in;
+use super::population::{JointCount, Population};
+use super::register::Register;
 use crate::domain::instrument::{AnswersSoFar, Instrument, Item};
-use serde::Serialize;
-use std::collections::HashMap;
+use crate::domain::SettingType;
+use serde::{Deserialize, Serialize};
 
 pub const PAIRS: &str = "_pairs";
 const HEADLINE: &str = "headline";
@@ -89,7 +91,7 @@ pub fn pair_increments(
 
 /// Change on one measure in one group: pairs with an answer in both waves, and the share
 /// that improved, stayed the same and got worse, each with its Wilson interval.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeFigure {
     pub measure: String,
     pub pairs: Option<u64>,
@@ -98,7 +100,7 @@ pub struct ChangeFigure {
     pub worse: Option<Estimate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeRow {
     pub value: String,
     pub label: String,
@@ -107,88 +109,120 @@ pub struct ChangeRow {
     pub measures: Vec<ChangeFigure>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeTable {
-    pub dimension: super::Dimension,
+    pub dimension: Dimension,
     pub k: u64,
     pub total: ChangeRow,
     pub rows: Vec<ChangeRow>,
 }
 
-fn change_row(keys: &[String], row: ProtectedRow) -> ChangeRow {
-    let figure = |key: &String, tally: Option<Tally>| {
-        let n = tally.as_ref().map(|t| Base::Every.count(t));
-        let share = |v: i16| {
-            tally
-                .as_ref()
-                .and_then(|t| wilson(t.get(&v).copied().unwrap_or(0), n.unwrap_or(0)))
-        };
-        ChangeFigure {
-            measure: key.clone(),
-            pairs: n,
-            improved: share(IMPROVED),
-            same: share(SAME),
-            worse: share(WORSE),
-        }
-    };
+/// Where a change measure can be asked: where the later wave asks the headline question, or
+/// any question of the domain.
+fn settings_of(items: &[&Item]) -> Option<Vec<SettingType>> {
+    let mut all = Vec::new();
+    for item in items {
+        all.extend(item.show_if.as_ref()?.setting_types.clone()?);
+    }
+    all.sort();
+    all.dedup();
+    Some(all)
+}
+
+/// The engine's measures for within-child change: improved (1), the same (0), worse (−1).
+fn change_specs(measures: &ChangeMeasures, second: &Instrument) -> Vec<MeasureSpec> {
+    measures
+        .keys()
+        .into_iter()
+        .map(|key| {
+            let items: Vec<&Item> = if key == HEADLINE {
+                second.headline_item().into_iter().collect()
+            } else {
+                domain_items(second, &key)
+            };
+            MeasureSpec {
+                settings: settings_of(&items),
+                key,
+                values: vec![WORSE, SAME, IMPROVED],
+                safe: vec![IMPROVED],
+                parent: None,
+                same_as: None,
+            }
+        })
+        .collect()
+}
+
+fn change_row(
+    keys: &[String],
+    protected: &Protected,
+    g: usize,
+    value: &str,
+    label: &str,
+) -> ChangeRow {
+    let shown = |m: usize, part| protected.measures[m].get(&(g, part)).copied().flatten();
     ChangeRow {
-        value: row.value,
-        label: row.label,
-        pairs: row.n,
+        value: value.to_string(),
+        label: label.to_string(),
+        pairs: protected.n[g],
         measures: keys
             .iter()
-            .zip(row.tallies)
-            .map(|(k, t)| figure(k, t))
+            .enumerate()
+            .map(|(m, key)| {
+                let pairs = shown(m, Part::Base);
+                let share = |v: i16| {
+                    shown(m, Part::Value(v))
+                        .zip(pairs)
+                        .and_then(|(x, n)| wilson(x, n))
+                };
+                ChangeFigure {
+                    measure: key.clone(),
+                    pairs,
+                    improved: share(IMPROVED),
+                    same: share(SAME),
+                    worse: share(WORSE),
+                }
+            })
             .collect(),
     }
 }
 
-/// Per change measure, the cells where it cannot occur (a domain asked only in some setting
-/// types, as the second wave's instrument routes it; pairs count where the later answer was).
-pub fn impossible_change(
-    measures: &ChangeMeasures,
-    second: &Instrument,
-    family: &Family,
-) -> HashMap<String, Vec<bool>> {
-    let mut out = HashMap::new();
-    if let (true, Some(item)) = (measures.headline, second.headline_item()) {
-        out.insert(HEADLINE.to_string(), impossible_cells(family, &[item]));
-    }
-    for d in &measures.domains {
-        out.insert(
-            d.clone(),
-            impossible_cells(family, &domain_items(second, d)),
-        );
-    }
-    out
-}
-
-/// Every table of a family, for counts made with `pair_increments`.
+/// Every table of within-child change, from counts made with `pair_increments` (the pairs
+/// counted as children), grouped by `register`. Nobody knows pairs per organisation, so
+/// every row's number of pairs is protected too.
 pub fn compute_change(
     measures: &ChangeMeasures,
-    impossible: &HashMap<String, Vec<bool>>,
-    family: &Family,
-    counts: &[Count],
+    second: &Instrument,
+    register: &Register,
+    counts: &[JointCount],
     k: u64,
 ) -> Vec<ChangeTable> {
+    let k = super::publication::effective_k(k);
     let keys = measures.keys();
-    let specs: Vec<Measure> = keys
-        .iter()
-        .map(|key| Measure {
-            key: key.clone(),
-            base: Base::Every,
-            impossible: impossible.get(key).cloned().unwrap_or_default(),
-        })
-        .collect();
-    let protected = protect_family(family, counts, PAIRS, &specs, k);
-    protected
+    let population = Population::new(register, counts);
+    let rows = Rows::new(&population);
+    let who = ChildrenSpec {
+        measure: PAIRS,
+        place_public: false,
+    };
+    let specs = change_specs(measures, second);
+    let protected = protect_publication(&population, &rows, counts, who, &specs, k);
+    population
         .tables
-        .into_iter()
-        .map(|t| ChangeTable {
-            dimension: t.dimension,
-            k: protected.k,
-            total: change_row(&keys, t.total),
-            rows: t.rows.into_iter().map(|r| change_row(&keys, r)).collect(),
+        .iter()
+        .zip(&rows.of_table)
+        .map(|((dimension, groups), ids)| {
+            let mut out: Vec<ChangeRow> = groups
+                .iter()
+                .zip(ids)
+                .map(|(group, &g)| change_row(&keys, &protected, g, &group.value, &group.label))
+                .collect();
+            let total = out.remove(0);
+            ChangeTable {
+                dimension: *dimension,
+                k,
+                total,
+                rows: out,
+            }
         })
         .collect()
 }
@@ -228,31 +262,37 @@ mod tests {
 
     #[test]
     fn change_is_shown_only_when_the_pairs_reach_k() {
+        let i = InstrumentLibrary::builtin().unwrap().default_instrument();
         let measures = ChangeMeasures {
             headline: true,
             domains: vec![],
         };
-        let family = Family::one_way(Dimension::Overall, vec![("all".into(), "All".into())]);
-        let count = |measure: &str, value: i16, n: u64| Count {
-            group: "all".into(),
+        let count = |measure: &str, value: i16, n: u64| JointCount {
+            organisation_id: 1,
+            region_id: 1,
+            setting_type: "closed".into(),
+            age_band: "12-14".into(),
+            gender: "girl".into(),
             measure: measure.into(),
             value,
             n,
         };
+        let register = Register::default();
         let few = vec![count(PAIRS, 0, 6), count("headline", IMPROVED, 6)];
-        let t = compute_change(&measures, &HashMap::new(), &family, &few, 10).remove(0);
+        let t = compute_change(&measures, &i, &register, &few, 10).remove(0);
+        assert_eq!(t.dimension, Dimension::Overall);
         assert_eq!(t.total.pairs, None);
         assert_eq!(t.total.measures[0].improved, None);
         let enough = vec![
-            count(PAIRS, 0, 20),
-            count("headline", IMPROVED, 12),
-            count("headline", SAME, 5),
-            count("headline", WORSE, 3),
+            count(PAIRS, 0, 40),
+            count("headline", IMPROVED, 20),
+            count("headline", SAME, 10),
+            count("headline", WORSE, 10),
         ];
-        let t = compute_change(&measures, &HashMap::new(), &family, &enough, 10).remove(0);
-        assert_eq!(t.total.pairs, Some(20));
+        let t = compute_change(&measures, &i, &register, &enough, 10).remove(0);
+        assert_eq!(t.total.pairs, Some(40));
         let improved = t.total.measures[0].improved.unwrap();
-        assert!((improved.value - 0.6).abs() < 1e-9);
-        assert!(improved.low < 0.6 && improved.high > 0.6);
+        assert!((improved.value - 0.5).abs() < 1e-9);
+        assert!(improved.low < 0.5 && improved.high > 0.5);
     }
 }

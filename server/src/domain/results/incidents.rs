@@ -12,11 +12,9 @@
 //!    `MIN_OTHER_ORGANISATIONS` other organisations registered in it, so subtracting its own
 //!    registrations never gives one other organisation's figures.
 
-use super::engine::Dimension;
-use super::family::{Family, Structure, TOTAL};
-use super::protect::{effective_k, protect};
+use super::publication::effective_k;
+use crate::domain::disclosure::{protect, Model};
 use crate::domain::incidents::IncidentTotals;
-use std::collections::BTreeSet;
 
 pub const MIN_OTHER_ORGANISATIONS: usize = 2;
 
@@ -47,25 +45,27 @@ pub fn disclose(
         }
         return (shown, false);
     }
-    let family = Family::one_way(
-        Dimension::SettingType,
-        cells
-            .iter()
-            .map(|i| (i.to_string(), String::new()))
-            .collect(),
-    );
-    let structure = Structure::new(&family);
-    let forced: BTreeSet<usize> = cells
+    let k = effective_k(k);
+    let mut model = Model::default();
+    let parts: Vec<usize> = counts
         .iter()
-        .enumerate()
-        .filter(|(_, &i)| !groups[i].1)
-        .map(|(c, _)| structure.cell_node[c])
+        .map(|&n| {
+            let c = model.cell(n);
+            model.figure(vec![c], k, 0)
+        })
         .collect();
-    let hidden = protect(&structure, &counts, k, &forced);
+    let all = (0..counts.len() as u32).collect();
+    let total = model.figure(all, k, 9);
+    model.partition(total, parts.clone());
+    let mut forced = vec![false; model.figures.len()];
     for (c, &i) in cells.iter().enumerate() {
-        shown[i] = !hidden[structure.cell_node[c]];
+        forced[parts[c]] = !groups[i].1;
     }
-    (shown, !hidden[TOTAL])
+    let hidden = protect(&model, k, &forced);
+    for (c, &i) in cells.iter().enumerate() {
+        shown[i] = !hidden[parts[c]];
+    }
+    (shown, !hidden[total])
 }
 
 /// Whether an institution may see a benchmark's incident figures (rule 3).

@@ -1,25 +1,25 @@
-//! Results: counts per cell become shares, means and intervals, under the disclosure rules.
-//! Plain Rust: the store supplies counts, the HTTP layer shows what comes out.
+//! Results: counts of children become shares, means and intervals, published under the
+//! disclosure rules. Plain Rust: the store supplies counts and the register, the HTTP layer
+//! shows what comes out. One publication per wave (`publication`), protected by the one
+//! engine (`crate::domain::disclosure`) through the models of `blocks`.
 
-#[cfg(test)]
-mod attack;
+pub mod blocks;
 pub mod change;
-pub mod engine;
-pub mod family;
+pub mod count;
+pub mod dimension;
 pub mod figures;
 pub mod incidents;
 pub mod intervals;
-mod linear;
-#[cfg(test)]
-mod lp;
 pub mod measures;
-pub mod protect;
-mod ranges;
-#[cfg(test)]
-mod tests;
+pub mod population;
+pub mod publication;
+pub mod register;
+pub mod themes;
 
-pub use engine::{protect_family, Base, Count, Dimension, Measure, Protected, Tally};
-pub use family::{Family, Group, TableSpec};
-pub use figures::{compute, compute_one_way, DomainResult, GroupResult, ItemResult, ResultTable};
+pub use count::Count;
+pub use dimension::Dimension;
+pub use figures::{DomainResult, GroupResult, ItemResult, ResultTable};
 pub use intervals::Estimate;
-pub use protect::{effective_k, DEFAULT_K, MIN_K};
+pub use population::JointCount;
+pub use publication::{compute, effective_k, Publication, PublicationInput, DEFAULT_K, MIN_K};
+pub use register::Register;

@@ -99,7 +99,7 @@ async fn blocks(
     dashboard: Dashboard,
 ) -> Result<(Option<ResponseBlock>, Vec<WaveBlock>), StaffError> {
     let response = dashboard.response.map(|(wave, locations)| {
-        let (rows, total) = response_rows(locations);
+        let (rows, total) = response_rows(locations, wave.state.accepts_responses());
         ResponseBlock {
             wave: wave.label,
             state: wave.state.as_str().to_string(),

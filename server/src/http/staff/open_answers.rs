@@ -6,8 +6,8 @@ use super::figures::{count, encode, HIDDEN};
 use super::render::{page, StaffError};
 use super::research::{wave_choices, RESEARCH};
 use super::session::Staff;
-use crate::domain::results::engine::ProtectedRow;
-use crate::results::families::setting_groups;
+use crate::domain::results::population::{setting_groups, setting_label};
+use crate::domain::results::themes::ThemeRow as CountsRow;
 use crate::results::themes::{readable, theme_counts};
 use crate::results::{ResultsError, Source};
 use crate::startup::AppState;
@@ -130,15 +130,14 @@ async fn render(
                     setting_type: a
                         .setting_type
                         .parse()
-                        .map(|s| crate::results::families::setting_label(s).to_string())
+                        .map(|s| setting_label(s).to_string())
                         .unwrap_or(a.setting_type),
                     text: a.text,
                     themes: a.themes,
                 })
                 .collect();
-            let table = &counts.table;
-            let columns: Vec<&ProtectedRow> = std::iter::once(&table.total)
-                .chain(table.rows.iter())
+            let columns: Vec<&CountsRow> = std::iter::once(&counts.total)
+                .chain(counts.rows.iter())
                 .collect();
             count_columns = columns
                 .iter()
@@ -150,7 +149,7 @@ async fn render(
                     }
                 })
                 .collect();
-            answers_row = columns.iter().map(|r| count(r.n)).collect();
+            answers_row = columns.iter().map(|r| count(r.answers)).collect();
             theme_rows = counts
                 .themes
                 .iter()
@@ -160,9 +159,8 @@ async fn render(
                     counts: columns
                         .iter()
                         .map(|r| {
-                            r.tallies[i]
-                                .as_ref()
-                                .map(|tally| tally.values().sum::<u64>().to_string())
+                            r.counts[i]
+                                .map(|n| n.to_string())
                                 .unwrap_or_else(|| HIDDEN.to_string())
                         })
                         .collect(),

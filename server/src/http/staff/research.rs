@@ -91,42 +91,27 @@ fn question_row(
         .and_then(|item| instrument.scale_of(item))
         .map(|s| s.points.clone())
         .unwrap_or_default();
-    let all = i.n.unwrap_or(0).max(1) as f64;
-    let segments = if i.n.is_some() {
-        points
+    let answer = |value: i16| {
+        i.distribution
+            .iter()
+            .find(|(v, _)| *v == value)
+            .and_then(|(_, n)| *n)
+    };
+    // A chart only where every answer's count is published: its parts are then the counts.
+    let segments = match i.share_safe_n {
+        Some(base) if points.iter().all(|p| answer(p.value).is_some()) => points
             .iter()
             .map(|p| {
-                let n = i
-                    .distribution
-                    .iter()
-                    .find(|(v, _)| *v == p.value)
-                    .map_or(0, |(_, n)| *n);
-                (text(&p.label, "en"), n as f64 * 100.0 / all)
+                let n = answer(p.value).unwrap_or(0);
+                (text(&p.label, "en"), n as f64 * 100.0 / base.max(1) as f64)
             })
-            .chain(std::iter::once((
-                "Don't know".to_string(),
-                i.dont_know.unwrap_or(0) as f64 * 100.0 / all,
-            )))
-            .collect()
-    } else {
-        Vec::new()
+            .collect(),
+        _ => Vec::new(),
     };
     QuestionRow {
         label,
-        n: count(i.n),
-        dont_know: count(i.dont_know),
         answers: if with_answers {
-            points
-                .iter()
-                .map(|p| {
-                    count(i.n.map(|_| {
-                        i.distribution
-                            .iter()
-                            .find(|(v, _)| *v == p.value)
-                            .map_or(0, |(_, n)| *n)
-                    }))
-                })
-                .collect()
+            points.iter().map(|p| count(answer(p.value))).collect()
         } else {
             Vec::new()
         },

@@ -1,6 +1,7 @@
 //! Response tracking: per location, codes handed out and used against children placed.
 //! Institutions see their own locations; researchers see all. The store applies the scope.
 
+use super::figures::HIDDEN;
 use super::render::{page, StaffError};
 use super::session::{Staff, ORGANISATION_READERS};
 use crate::participation::{response_per_location, response_rate, wave_to_follow};
@@ -24,37 +25,55 @@ struct WaveQuery {
     wave: Option<String>,
 }
 
-/// The rows of the response table, and the total row.
+/// The rows of the response table, and the total row. Codes used are shown while the wave
+/// takes responses (`live`); once it is closed they are figures of its publication.
 pub(super) fn response_rows(
     locations: Vec<(LocationRow, CodeCounts)>,
+    live: bool,
 ) -> (Vec<ResponseRow>, ResponseRow) {
+    let used = |n: u64| {
+        if live {
+            n.to_string()
+        } else {
+            HIDDEN.to_string()
+        }
+    };
+    let rate = |n: u64, placed: i32| {
+        if live {
+            response_rate(n, i64::from(placed))
+        } else {
+            String::new()
+        }
+    };
     let mut total = ResponseRow {
         organisation: String::new(),
         location: String::new(),
         setting_type: String::new(),
         children_placed: 0,
         issued: 0,
-        used: 0,
+        used: String::new(),
         rate: String::new(),
     };
+    let mut used_total = 0;
     let rows = locations
         .into_iter()
         .map(|(l, c)| {
             total.children_placed += l.children_placed;
             total.issued += c.issued;
-            total.used += c.used;
+            used_total += c.used;
             ResponseRow {
                 organisation: l.organisation,
                 location: l.name,
                 setting_type: l.setting_type.to_string(),
                 children_placed: l.children_placed,
                 issued: c.issued,
-                used: c.used,
-                rate: response_rate(c.used, i64::from(l.children_placed)),
+                used: used(c.used),
+                rate: rate(c.used, l.children_placed),
             }
         })
         .collect();
-    total.rate = response_rate(total.used, i64::from(total.children_placed));
+    total.used = used(used_total);
+    total.rate = rate(used_total, total.children_placed);
     (rows, total)
 }
 
@@ -66,8 +85,10 @@ async fn show(
     staff.require(ORGANISATION_READERS)?;
     let all = waves::list(&state.db).await?;
     let chosen = wave_to_follow(&all, query.wave.as_deref()).ok_or(StaffError::NotFound)?;
-    let (rows, total) =
-        response_rows(response_per_location(&state.db, staff.scope(), chosen.id).await?);
+    let (rows, total) = response_rows(
+        response_per_location(&state.db, staff.scope(), chosen.id).await?,
+        chosen.state.accepts_responses(),
+    );
     let wave_choices = all
         .iter()
         .map(|w| (w.label.clone(), w.id == chosen.id))

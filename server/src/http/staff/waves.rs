@@ -225,26 +225,23 @@ async fn advance(
         )
         .await;
     };
-    match waves::advance_mixing(&state.db, &state.seal_key, id, to, state.mixer.batch()).await {
+    let moved = if to == WaveState::Published {
+        let source = crate::results::Source::from(&state);
+        crate::app::publish::publish_wave(&source, Some(staff.user.id), id).await
+    } else {
+        waves::advance_mixing(&state.db, &state.seal_key, id, to, state.mixer.batch()).await
+    };
+    match moved {
         Ok(wave) => {
-            if to == WaveState::Published {
-                // The figures are made now, from the register as it is at publication. Should
-                // that fail, they are made on first reading instead.
-                let source = crate::results::Source::from(&state);
-                if let Err(e) = crate::results::published::freeze(&source, &wave).await {
-                    tracing::warn!(
-                        "the tables of wave {} are made on first reading: {e}",
-                        wave.label
-                    );
-                }
+            if to != WaveState::Published {
+                crate::store::staff::audit(
+                    &state.db,
+                    Some(staff.user.id),
+                    "wave.state",
+                    &format!("{} → {}", wave.label, to.as_str()),
+                )
+                .await?;
             }
-            crate::store::staff::audit(
-                &state.db,
-                Some(staff.user.id),
-                "wave.state",
-                &format!("{} → {}", wave.label, to.as_str()),
-            )
-            .await?;
             let flash = Flash::Done(format!("Wave {} is now {}.", wave.label, to.as_str()));
             render(&state, &staff, StatusCode::OK, Some(flash), Kept::default()).await
         }

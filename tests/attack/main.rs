@@ -1,0 +1,14 @@
+//! The disclosure attacker: publications made by the engine, attacked with linear programming
+//! by code written apart from it (`attacker`), on demo-like worlds, many small random worlds
+//! and the hand-built shapes of earlier leaks. Negative controls weaken a publication and
+//! show the attacker then finds what it should.
+//!
+//! `cargo test -p veilig-tests --test attack -- --nocapture`; more random worlds with
+//! `VEILIG_ATTACK_CASES=1000` (and `VEILIG_ATTACK_SEED` to start elsewhere).
+
+mod attacker;
+mod controls;
+mod lp;
+mod shapes;
+mod world;
+mod worlds;
