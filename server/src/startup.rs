@@ -50,6 +50,8 @@ pub struct AppState {
     pub kiosk_key: Arc<crate::kiosk::KioskKey>,
     /// The tables of published waves read or made so far (see `results::published`).
     pub published: Arc<crate::results::published::PublishedTables>,
+    /// Waves this server is publishing, and how its last tries ended.
+    pub publishing: Arc<crate::app::publish::PublishJobs>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -127,6 +129,7 @@ impl Application {
             kiosk_key: Arc::new(crate::kiosk::KioskKey::from_pepper(&pepper)),
             code_key: Arc::new(code_key),
             published: Arc::default(),
+            publishing: Arc::default(),
             help: Arc::new(help),
             survey: settings.survey.clone(),
             backend,
@@ -177,12 +180,31 @@ impl Application {
             self.state.db.clone(),
             self.state.survey.draft_days,
         ));
+        tokio::spawn(publications_made_missing(self.state.clone()));
         let router = http::router(self.state);
         // The peer address is used for the sign-in rate limit only; it is never stored.
         let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
+    }
+}
+
+/// A wave published before publications were stored has none yet: it is made now, beside
+/// the requests, instead of in the first request that needs it (the engine may take minutes).
+async fn publications_made_missing(state: AppState) {
+    let waves = match crate::store::waves::list(&state.db).await {
+        Ok(waves) => waves,
+        Err(e) => return tracing::warn!(error = %e, "cannot list waves to check publications"),
+    };
+    let source = crate::results::Source::from(&state);
+    for wave in waves
+        .iter()
+        .filter(|w| w.state == crate::domain::wave::WaveState::Published)
+    {
+        if let Err(e) = crate::results::published::publication(&source, wave).await {
+            tracing::warn!(wave = %wave.label, error = %e, "cannot make the wave's publication");
+        }
     }
 }
 

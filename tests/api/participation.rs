@@ -37,7 +37,13 @@ on_both_databases! {
         let changed = veilig::store::waves::update_draft(&app.db, wave.id, wave.opens_on, wave.closes_on, &instrument).await;
         assert!(matches!(changed, Err(veilig::store::waves::WaveChangeError::NotDraft(_))));
         assert_eq!(researcher.post(&path, &[("to", "closed")]).await.status(), 200);
-        assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 200);
+        let publishing = researcher.post(&path, &[("to", "published")]).await;
+        assert_eq!(publishing.status(), 202, "publishing runs beside the request");
+        assert!(publishing.text().await.unwrap().contains("Wave 2025 is being published"));
+        app.wait_until_published(wave.id).await;
+        let page = researcher.get("/staff/waves").await.text().await.unwrap();
+        assert!(!page.contains("Being published"), "nothing runs once it is done");
+        assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 409, "published once");
         let audit = veilig::store::staff::recent_audit(&app.db, 20).await.unwrap();
         assert!(audit.iter().any(|e| e.action == "wave.state" && e.detail == "2025 → published"));
     }

@@ -164,7 +164,8 @@ on_both_databases! {
         let researcher = app.staff("r@example.nl", "researcher", None).await;
         let path = format!("/staff/waves/{wave}/state");
         assert_eq!(researcher.post(&path, &[("to", "closed")]).await.status(), 200);
-        assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 200);
+        assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 202);
+        app.wait_until_published(wave).await;
         // Publishing made the wave's one publication and stored it.
         let stored = app.strings(&format!(
             "SELECT family, CAST(k AS TEXT) AS k FROM published_table WHERE wave_id = {wave} ORDER BY family"), &["family", "k"]).await;

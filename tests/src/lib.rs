@@ -469,6 +469,27 @@ impl TestApp {
         }
     }
 
+    /// Waits until publishing, started over HTTP, has made the wave published (it runs beside
+    /// the request); panics after ten minutes, the engine's limit for a test wave here.
+    pub async fn wait_until_published(&self, wave: i32) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+        loop {
+            let found = veilig::store::waves::find_by_id(&self.db, wave)
+                .await
+                .expect("the wave is read")
+                .expect("the wave exists");
+            if found.state == veilig::domain::wave::WaveState::Published {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "wave {} was not published within ten minutes",
+                found.label
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     /// Moves a wave on to published (closing it first when open).
     pub async fn publish(&self, label: &str) {
         use veilig::domain::wave::WaveState;

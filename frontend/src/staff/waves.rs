@@ -13,6 +13,10 @@ pub struct WaveRow {
     /// (state value, button text) of the one allowed next step, if any.
     pub next: Option<(String, String)>,
     pub synthetic: bool,
+    /// How publishing it stands on this server, while it runs or after it failed.
+    pub publishing: Option<String>,
+    /// Publishing runs: no next step is offered meanwhile.
+    pub busy: bool,
 }
 
 #[component]
@@ -37,6 +41,7 @@ pub fn WavesPage(
                 {waves.into_iter().map(|w| {
                     let csrf = csrf.clone();
                     let action = format!("/staff/waves/{}/state", w.id);
+                    let next = if w.busy { None } else { w.next };
                     view! {
                         <tr>
                             <td>{w.label.clone()}{w.synthetic.then_some(" (demo)")}</td>
@@ -44,7 +49,7 @@ pub fn WavesPage(
                             <td>{w.closes_on}</td>
                             <td>{w.instrument}</td>
                             <td><span class=format!("state state-{}", w.state)>{w.state.clone()}</span></td>
-                            <td>{w.next.map(|(to, text)| { let label = format!("{text}: wave {}", w.label); view! {
+                            <td>{w.publishing.map(|text| view! { <p class="publishing" role="status">{text}</p> })}{next.map(|(to, text)| { let label = format!("{text}: wave {}", w.label); view! {
                                 <form method="post" action=action class="inline">
                                     <input type="hidden" name="csrf" value=csrf/>
                                     <input type="hidden" name="to" value=to/>

@@ -45,3 +45,143 @@ pub async fn publish_wave(
         ..current
     })
 }
+
+/// Publishing runs beside the request that asked for it: the engine takes from seconds for a
+/// small wave to minutes for a national one, longer than a request may last. Each server
+/// keeps which waves it is publishing and how the last try ended; the waves page shows it.
+/// A server that stops while publishing leaves the wave closed, to be published again.
+#[derive(Debug, Default)]
+pub struct PublishJobs {
+    jobs: std::sync::Mutex<std::collections::HashMap<i32, Job>>,
+}
+
+/// Where publishing a wave on this server stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    Running {
+        since: chrono::DateTime<chrono::Utc>,
+    },
+    Failed {
+        at: chrono::DateTime<chrono::Utc>,
+        reason: String,
+    },
+}
+
+impl PublishJobs {
+    /// How publishing `wave` stands here; `None` when it never started or it succeeded.
+    pub fn status(&self, wave: i32) -> Option<Job> {
+        self.lock().get(&wave).cloned()
+    }
+
+    /// Starts `work` (publishing `wave`) beside the caller, unless it runs already: then
+    /// `false` and nothing starts. The outcome is kept for [`PublishJobs::status`].
+    pub fn start<F>(self: &std::sync::Arc<Self>, wave: i32, work: F) -> bool
+    where
+        F: std::future::Future<Output = Result<Wave, WaveChangeError>> + Send + 'static,
+    {
+        {
+            let mut jobs = self.lock();
+            if matches!(jobs.get(&wave), Some(Job::Running { .. })) {
+                return false;
+            }
+            jobs.insert(
+                wave,
+                Job::Running {
+                    since: chrono::Utc::now(),
+                },
+            );
+        }
+        let jobs = self.clone();
+        tokio::spawn(async move {
+            // Run in a task of its own, so that even a panic ends as a failure shown.
+            let outcome = match tokio::spawn(work).await {
+                Ok(Ok(_)) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(_) => Some("the disclosure engine stopped unexpectedly".to_string()),
+            };
+            let mut kept = jobs.lock();
+            match outcome {
+                None => {
+                    kept.remove(&wave);
+                }
+                Some(reason) => {
+                    tracing::error!(wave, %reason, "publishing failed");
+                    kept.insert(
+                        wave,
+                        Job::Failed {
+                            at: chrono::Utc::now(),
+                            reason,
+                        },
+                    );
+                }
+            }
+        });
+        true
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<i32, Job>> {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn wave() -> Wave {
+        Wave {
+            id: 7,
+            label: "2025".into(),
+            opens_on: chrono::NaiveDate::MIN,
+            closes_on: chrono::NaiveDate::MIN,
+            state: WaveState::Published,
+            instrument_id: 1,
+            synthetic: false,
+        }
+    }
+
+    async fn settled(jobs: &PublishJobs, wave: i32) -> Option<Job> {
+        loop {
+            match jobs.status(wave) {
+                Some(Job::Running { .. }) => tokio::task::yield_now().await,
+                other => return other,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_second_start_while_publishing_runs_starts_nothing() {
+        let jobs = Arc::new(PublishJobs::default());
+        let (go, wait) = tokio::sync::oneshot::channel::<()>();
+        assert!(jobs.start(7, async move {
+            let _ = wait.await;
+            Ok(wave())
+        }));
+        assert!(matches!(jobs.status(7), Some(Job::Running { .. })));
+        assert!(!jobs.start(7, async { Ok(wave()) }), "one run per wave");
+        go.send(()).unwrap();
+        assert_eq!(
+            settled(&jobs, 7).await,
+            None,
+            "success leaves nothing to show"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failure_and_a_panic_are_kept_to_show_and_may_be_tried_again() {
+        let jobs = Arc::new(PublishJobs::default());
+        assert!(jobs.start(7, async { Err(WaveChangeError::NotFound) }));
+        let Some(Job::Failed { reason, .. }) = settled(&jobs, 7).await else {
+            panic!("the failure is kept")
+        };
+        assert_eq!(reason, WaveChangeError::NotFound.to_string());
+        assert!(jobs.start(7, async { panic!("the engine broke") }));
+        let Some(Job::Failed { reason, .. }) = settled(&jobs, 7).await else {
+            panic!("the panic is kept as a failure")
+        };
+        assert!(reason.contains("stopped unexpectedly"), "{reason}");
+        assert!(jobs.start(7, async { Ok(wave()) }), "tried again");
+        assert_eq!(settled(&jobs, 7).await, None);
+    }
+}

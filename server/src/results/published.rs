@@ -93,14 +93,19 @@ async fn run(
             counts,
         };
         let key = input_key(&input);
-        // One run of the engine at a time: a second caller with the same input waits for
-        // the first and takes its publication.
-        let _turn = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(made) = made_before(&key) {
-            return made;
-        }
-        let made = compute(&input);
-        remember(key, &made);
+        // One run of the engine per input: a second caller with the same input waits for
+        // the first and takes its publication; other inputs run beside it.
+        let turn = running().entry(key).or_default().clone();
+        let _turn = turn.lock().unwrap_or_else(|e| e.into_inner());
+        let made = match made_before(&key) {
+            Some(made) => made,
+            None => {
+                let made = compute(&input);
+                remember(key, &made);
+                made
+            }
+        };
+        running().remove(&key);
         made
     })
     .await
@@ -112,7 +117,16 @@ async fn run(
 /// second database (the demo loaded again, the test suites' servers) does not run it again.
 const REMEMBERED: usize = 4;
 
-static ENGINE: Mutex<()> = Mutex::new(());
+/// The inputs the engine is working on, each with the lock its callers take turns on.
+type Running = HashMap<[u8; 32], Arc<Mutex<()>>>;
+
+fn running() -> std::sync::MutexGuard<'static, Running> {
+    static RUNNING: std::sync::OnceLock<Mutex<Running>> = std::sync::OnceLock::new();
+    RUNNING
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
 
 type Remembered = Vec<([u8; 32], Publication)>;
 

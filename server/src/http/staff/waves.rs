@@ -52,6 +52,7 @@ async fn render(
         {
             slot.insert(waves::instrument_version(&state.db, w.instrument_id).await?);
         }
+        let job = state.publishing.status(w.id);
         rows.push(WaveRow {
             id: w.id,
             label: w.label.clone(),
@@ -67,6 +68,8 @@ async fn render(
                 .next()
                 .map(|to| (to.as_str().to_string(), step_text(to).to_string())),
             synthetic: w.synthetic,
+            busy: matches!(job, Some(crate::app::publish::Job::Running { .. })),
+            publishing: publishing_text(job),
         });
     }
     let instruments: Vec<String> = state.instruments.versions().map(str::to_string).collect();
@@ -85,6 +88,18 @@ async fn render(
         page(state, staff, "/staff/waves", "Waves", flash, view).await?,
     )
         .into_response())
+}
+
+/// What the waves page says about publishing a wave on this server.
+fn publishing_text(job: Option<crate::app::publish::Job>) -> Option<String> {
+    use crate::app::publish::Job;
+    Some(match job? {
+        Job::Running { since } => format!("Being published since {} UTC.", since.format("%H:%M")),
+        Job::Failed { at, reason } => format!(
+            "Publishing failed at {} UTC: {reason}. You can try again.",
+            at.format("%H:%M")
+        ),
+    })
 }
 
 async fn list(State(state): State<AppState>, staff: Staff) -> Result<Response, StaffError> {
@@ -225,39 +240,88 @@ async fn advance(
         )
         .await;
     };
-    let moved = if to == WaveState::Published {
-        let source = crate::results::Source::from(&state);
-        crate::app::publish::publish_wave(&source, Some(staff.user.id), id).await
-    } else {
-        waves::advance_mixing(&state.db, &state.seal_key, id, to, state.mixer.batch()).await
-    };
+    if to == WaveState::Published {
+        return start_publishing(&state, &staff, id).await;
+    }
+    let moved =
+        waves::advance_mixing(&state.db, &state.seal_key, id, to, state.mixer.batch()).await;
     match moved {
         Ok(wave) => {
-            if to != WaveState::Published {
-                crate::store::staff::audit(
-                    &state.db,
-                    Some(staff.user.id),
-                    "wave.state",
-                    &format!("{} → {}", wave.label, to.as_str()),
-                )
-                .await?;
-            }
+            crate::store::staff::audit(
+                &state.db,
+                Some(staff.user.id),
+                "wave.state",
+                &format!("{} → {}", wave.label, to.as_str()),
+            )
+            .await?;
             let flash = Flash::Done(format!("Wave {} is now {}.", wave.label, to.as_str()));
             render(&state, &staff, StatusCode::OK, Some(flash), Kept::default()).await
         }
-        Err(WaveChangeError::NotFound) => Err(StaffError::NotFound),
-        Err(e @ WaveChangeError::NotNext { .. }) => {
+        Err(e) => refused(&state, &staff, e).await,
+    }
+}
+
+/// A wave that cannot move on as asked: the page again with why.
+async fn refused(
+    state: &AppState,
+    staff: &Staff,
+    error: WaveChangeError,
+) -> Result<Response, StaffError> {
+    match error {
+        WaveChangeError::NotFound => Err(StaffError::NotFound),
+        e @ WaveChangeError::NotNext { .. } => {
             let flash = Flash::Problem(format!("{e}."));
             render(
-                &state,
-                &staff,
+                state,
+                staff,
                 StatusCode::CONFLICT,
                 Some(flash),
                 Kept::default(),
             )
             .await
         }
-        Err(WaveChangeError::Db(e)) => Err(e.into()),
-        Err(other) => Err(StaffError::Internal(other.to_string())),
+        WaveChangeError::Db(e) => Err(e.into()),
+        other => Err(StaffError::Internal(other.to_string())),
     }
+}
+
+/// Publishing starts beside the request and the page says so (202): the engine may take
+/// minutes on a national wave. The waves page shows it running, and why it failed if it did.
+async fn start_publishing(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+) -> Result<Response, StaffError> {
+    let wave = match waves::find_by_id(&state.db, id).await? {
+        Some(wave) if wave.state == WaveState::Closed => wave,
+        Some(wave) => return refused(state, staff, WaveChangeError::not_next(&wave)).await,
+        None => return Err(StaffError::NotFound),
+    };
+    let work = {
+        let state = state.clone();
+        let actor = staff.user.id;
+        async move {
+            let source = crate::results::Source::from(&state);
+            crate::app::publish::publish_wave(&source, Some(actor), id).await
+        }
+    };
+    let flash = if state.publishing.start(id, work) {
+        Flash::Done(format!(
+            "Wave {} is being published. Small waves take seconds, a national wave a few minutes; reload this page to see when it is done.",
+            wave.label
+        ))
+    } else {
+        Flash::Done(format!(
+            "Wave {} is being published already; reload this page to see when it is done.",
+            wave.label
+        ))
+    };
+    render(
+        state,
+        staff,
+        StatusCode::ACCEPTED,
+        Some(flash),
+        Kept::default(),
+    )
+    .await
 }
