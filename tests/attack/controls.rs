@@ -1,13 +1,16 @@
 //! Negative controls: the same publications with their protection weakened, so the attacker
 //! must find something. Without these, "the attacker finds nothing" would prove nothing.
+//! Each of the engine's protections (`Protections`) switched off on its own is found out, and
+//! so is a second publication of the wave at a lower k.
 
 use crate::attacker::{
     attack, attack_figures, figures, is_protected, truths, Key, Options, Part, Report,
 };
-use crate::world::{random_world, reduced, without_routing, World};
+use crate::world::{random_world, reduced, World};
 use crate::worlds::REDUCED;
 use std::collections::BTreeMap;
 use veilig::domain::instrument::Instrument;
+use veilig::domain::results::Protections;
 use veilig::domain::results::Publication;
 
 const PARTITIONS: [&str; 3] = ["setting_type", "age_band", "gender"];
@@ -156,30 +159,156 @@ fn publishing_one_hidden_answer_count_is_found() {
     panic!("publishing a hidden answer count never narrowed another figure");
 }
 
-#[test]
-#[ignore = "finds nothing yet in 59 random worlds (156 s): the routing-blind engine may hide \
-            follow-ups anyway; needs a hand-built world"]
-fn an_engine_not_told_the_routing_leaks_through_it() {
-    // The engine protects as if no question were routed; the attacker knows the routing.
-    let mut found = None;
-    for seed in 1..60 {
+/// Publishes random worlds with one protection of the engine off until the attacker finds
+/// something, and shows that world with every protection on reveals nothing. Returns the
+/// seed.
+fn found_with_off(name: &str, off: Protections, seeds: std::ops::Range<u64>) -> u64 {
+    for seed in seeds.clone() {
         let w = world(seed);
-        let p = w.publish_with(&without_routing(&w.instrument), 10);
-        let report = attack(&p, &w.instrument, &w.children, Options::default());
-        if let Some(f) = report.findings.first() {
-            // Without the routing the attacker cannot do it: the leak is the routing's.
-            let blind = attack(&p, &w.instrument, &w.children, Options { routing: false });
-            println!(
-                "seed {seed}: {f} ({} findings; {} without routing)",
-                report.findings.len(),
-                blind.findings.len()
-            );
-            found = Some(report.findings.len());
-            break;
+        let weak = w.publish_weakened(10, off);
+        let report = attack(&weak, &w.instrument, &w.children, Options::default());
+        let Some(first) = report.findings.first() else {
+            continue;
+        };
+        println!(
+            "{name} off, seed {seed}: {} findings, such as {first}",
+            report.findings.len()
+        );
+        let whole = attack(
+            &w.publish(10),
+            &w.instrument,
+            &w.children,
+            Options::default(),
+        );
+        assert!(
+            whole.findings.is_empty(),
+            "seed {seed} with every protection: {:?}",
+            whole.findings
+        );
+        return seed;
+    }
+    panic!("with {name} off the attacker found nothing in worlds {seeds:?}");
+}
+
+#[test]
+fn an_engine_that_does_not_protect_answer_counts_is_found_out() {
+    found_with_off(
+        "answer counts",
+        Protections {
+            answers: false,
+            ..Protections::ALL
+        },
+        1..40,
+    );
+}
+
+#[test]
+fn an_engine_that_protects_each_table_alone_is_found_out() {
+    found_with_off(
+        "tables together",
+        Protections {
+            together: false,
+            ..Protections::ALL
+        },
+        1..40,
+    );
+}
+
+#[test]
+fn an_engine_that_forgets_the_response_page_is_found_out() {
+    found_with_off(
+        "the response page",
+        Protections {
+            response_page: false,
+            ..Protections::ALL
+        },
+        1..40,
+    );
+}
+
+#[test]
+fn an_engine_not_told_the_routing_is_found_out() {
+    let seed = found_with_off(
+        "routing",
+        Protections {
+            routing: false,
+            ..Protections::ALL
+        },
+        1..60,
+    );
+    // Without the routing the attacker cannot do it: the leak is the routing's.
+    let w = world(seed);
+    let weak = w.publish_weakened(
+        10,
+        Protections {
+            routing: false,
+            ..Protections::ALL
+        },
+    );
+    let blind = attack(
+        &weak,
+        &w.instrument,
+        &w.children,
+        Options { routing: false },
+    );
+    assert!(
+        blind.findings.is_empty(),
+        "seed {seed}: the attacker without the routing finds {:?}",
+        blind.findings
+    );
+}
+
+/// The figures of both publications: each figure where either shows it.
+fn together(
+    a: &Publication,
+    b: &Publication,
+    instrument: &Instrument,
+) -> BTreeMap<Key, Option<u64>> {
+    let mut both = figures(a, instrument);
+    for (key, shown) in figures(b, instrument) {
+        if shown.is_some() {
+            both.insert(key, shown);
         }
     }
-    assert!(
-        found.is_some(),
-        "the attacker never used the routing against a routing-blind engine"
+    both
+}
+
+#[test]
+fn an_export_at_another_k_made_on_its_own_is_found_out() {
+    // The server serves one publication per wave: an export at a lower k gets the wave's
+    // own, a stricter one hides more of it. Made afresh instead, a k = 5 export shows
+    // figures the k = 10 tables hide.
+    let (w, base, shown_base, told) = (1..40)
+        .find_map(|seed| {
+            let w = world(seed);
+            let base = w.publish(10);
+            let shown_base = figures(&base, &w.instrument);
+            let lower = figures(&w.publish(5), &w.instrument);
+            let told: Vec<Key> = shown_base
+                .iter()
+                .filter(|(key, shown)| {
+                    shown.is_none()
+                        && is_protected(&w.instrument, key, &shown_base)
+                        && lower.get(*key).copied().flatten().is_some()
+                })
+                .map(|(key, _)| key.clone())
+                .collect();
+            (!told.is_empty()).then_some((w, base, shown_base, told))
+        })
+        .expect("in some world a lower k shows what k = 10 hides");
+    println!(
+        "a fresh k = 5 export shows {} figures the k = 10 tables hide, such as {:?}",
+        told.len(),
+        told.first()
     );
+    // As the server makes them: the stricter export hides more of the same publication, so
+    // together they show exactly what k = 10 shows.
+    for stricter_k in [12, 15, 25] {
+        let stricter = base.hiding_also(&w.publish(stricter_k));
+        assert_eq!(
+            together(&base, &stricter, &w.instrument),
+            shown_base,
+            "k = {stricter_k}"
+        );
+    }
 }

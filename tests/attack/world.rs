@@ -6,7 +6,9 @@ use veilig::domain::instrument::{AnswersSoFar, Instrument, InstrumentLibrary};
 use veilig::domain::results::measures::increments;
 use veilig::domain::results::population::{Tally, TallyGroup};
 use veilig::domain::results::register::{LocationEntry, OrganisationEntry, RegionEntry};
-use veilig::domain::results::{compute, JointCount, Publication, PublicationInput, Register};
+use veilig::domain::results::{
+    compute, compute_with, JointCount, Protections, Publication, PublicationInput, Register,
+};
 use veilig::domain::SettingType;
 
 /// A small deterministic generator (splitmix64), so a failing seed can be replayed.
@@ -85,22 +87,6 @@ pub fn edited(
     let mut def: serde_json::Value = serde_json::from_str(&instrument.to_json()).unwrap();
     edit(&mut def);
     Arc::new(Instrument::from_json("edited", &def.to_string()).expect("a valid edited instrument"))
-}
-
-/// The instrument without any routing on earlier answers (setting-type conditions kept):
-/// what an engine that does not know the routing would be told.
-pub fn without_routing(instrument: &Instrument) -> Arc<Instrument> {
-    edited(instrument, |def| {
-        for item in def["items"].as_array_mut().unwrap() {
-            if let Some(cond) = item.get_mut("show_if").and_then(|c| c.as_object_mut()) {
-                cond.remove("item");
-                cond.remove("values");
-                if cond.get("setting_types").is_none_or(|s| s.is_null()) {
-                    item.as_object_mut().unwrap().remove("show_if");
-                }
-            }
-        }
-    })
 }
 
 /// One child's answers: walks the items as the survey asks them; `lean` is how likely a
@@ -216,19 +202,23 @@ impl World {
     }
 
     pub fn publish(&self, k: u64) -> Publication {
-        self.publish_with(&self.instrument, k)
+        compute(&self.input(&self.instrument, k))
     }
 
-    /// Published by an engine told `instrument` (the attacker still knows the real one).
-    pub fn publish_with(&self, instrument: &Instrument, k: u64) -> Publication {
-        compute(&PublicationInput {
+    /// Published by an engine with some of its protections off.
+    pub fn publish_weakened(&self, k: u64, on: Protections) -> Publication {
+        compute_with(&self.input(&self.instrument, k), on)
+    }
+
+    fn input<'a>(&self, instrument: &'a Instrument, k: u64) -> PublicationInput<'a> {
+        PublicationInput {
             wave: "attack".into(),
             k,
             made_on: "2026-12-06".into(),
             instrument,
             register: self.register.clone(),
             counts: self.counts(),
-        })
+        }
     }
 }
 

@@ -16,10 +16,13 @@ pub mod publication;
 pub mod register;
 pub mod themes;
 
+pub use blocks::Protections;
 pub use count::Count;
 pub use dimension::Dimension;
 pub use figures::{DomainResult, GroupResult, ItemResult, ResultTable};
 pub use intervals::Estimate;
 pub use population::JointCount;
-pub use publication::{compute, effective_k, Publication, PublicationInput, DEFAULT_K, MIN_K};
+pub use publication::{
+    compute, compute_with, effective_k, Publication, PublicationInput, DEFAULT_K, MIN_K,
+};
 pub use register::Register;

@@ -3,7 +3,7 @@
 //! anyone sees of a published wave is read from it; a stricter k only hides more of it.
 
 use super::blocks::{
-    protect_publication, MeasureSpec, Part, Protected, Rows, RESPONDED, RESPONDENTS,
+    protect_with, MeasureSpec, Part, Protected, Protections, Rows, RESPONDED, RESPONDENTS,
 };
 use super::dimension::Dimension;
 use super::figures::{DomainResult, GroupResult, ItemResult, ResultTable};
@@ -173,11 +173,17 @@ fn responded(counts: &[JointCount]) -> Vec<Responded> {
 
 /// Makes the publication: every table, protected together.
 pub fn compute(input: &PublicationInput) -> Publication {
+    compute_with(input, Protections::ALL)
+}
+
+/// [`compute`] with some protections off: only for the attacker's controls, which show
+/// each protection is needed.
+pub fn compute_with(input: &PublicationInput, on: Protections) -> Publication {
     let k = effective_k(input.k);
     let population = Population::new(&input.register, &input.counts);
     let rows = Rows::new(&population);
     let specs = specs(input.instrument);
-    let protected = protect_publication(&population, &rows, &input.counts, RESPONDED, &specs, k);
+    let protected = protect_with(&population, &rows, &input.counts, RESPONDED, &specs, k, on);
     let tables = population
         .tables
         .iter()

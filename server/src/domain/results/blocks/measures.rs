@@ -194,6 +194,7 @@ pub fn protect_block(
     children: &Children,
     row_hidden: &[bool],
     k: u64,
+    answers_protected: bool,
 ) -> Vec<(usize, Shown)> {
     let mut b = Builder::new();
     let (n_cells, n_figure) = children_part(&mut b, p, rows, children, k);
@@ -231,6 +232,7 @@ pub fn protect_block(
                 let floor = match part {
                     Part::Base if known_anyway => 0,
                     Part::Base => k.min(children.n[g].0),
+                    Part::Value(_) if !answers_protected => 0,
                     _ => k.min(
                         mc.of(p, members, &spec.values)
                             .map_or(0, |c| b.model.sum(&c)),

@@ -122,6 +122,56 @@ impl Rows {
     }
 }
 
+impl Rows {
+    /// Only table `t`'s rows, and for each of them its index in `self`.
+    fn only(&self, t: usize) -> (Rows, Vec<usize>) {
+        let mut groups = vec![Members::Total];
+        let mut back = vec![0];
+        let mut local = Vec::new();
+        for &g in &self.of_table[t] {
+            if g == 0 {
+                local.push(0);
+            } else {
+                groups.push(self.groups[g].clone());
+                back.push(g);
+                local.push(groups.len() - 1);
+            }
+        }
+        (
+            Rows {
+                groups,
+                of_table: vec![local],
+            },
+            back,
+        )
+    }
+}
+
+/// What the engine protects against. Every publication is made with all of them; each is a
+/// switch only so the attacker's tests can show that, with it off, they find what it keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Protections {
+    /// Each answer's count is protected, not only a question's children and share.
+    pub answers: bool,
+    /// A follow-up is protected with the question that leads to it, within its answers.
+    pub routing: bool,
+    /// All tables are protected together, as the register ties them (an organisation is the
+    /// sum of its places, a setting type of its places and of its age cells), not each alone.
+    pub together: bool,
+    /// The children per organisation and setting type are taken as known (the response page
+    /// shows them), not as figures the engine may hide.
+    pub response_page: bool,
+}
+
+impl Protections {
+    pub const ALL: Protections = Protections {
+        answers: true,
+        routing: true,
+        together: true,
+        response_page: true,
+    };
+}
+
 /// How important a row is to keep: lower is hidden first as a complement.
 pub(super) fn group_rank(members: &Members) -> u8 {
     match members {
@@ -185,6 +235,77 @@ pub fn protect_publication(
     specs: &[MeasureSpec],
     k: u64,
 ) -> Protected {
+    protect_with(p, rows, counts, who, specs, k, Protections::ALL)
+}
+
+/// [`protect_publication`] with some protections off: only for the attacker's controls.
+pub fn protect_with(
+    p: &Population,
+    rows: &Rows,
+    counts: &[JointCount],
+    who: ChildrenSpec,
+    specs: &[MeasureSpec],
+    k: u64,
+    on: Protections,
+) -> Protected {
+    let who = ChildrenSpec {
+        place_public: who.place_public && on.response_page,
+        ..who
+    };
+    let blind;
+    let specs = if on.routing {
+        specs
+    } else {
+        blind = specs
+            .iter()
+            .map(|s| MeasureSpec {
+                parent: None,
+                ..s.clone()
+            })
+            .collect::<Vec<_>>();
+        &blind
+    };
+    if on.together {
+        return protect_all(p, rows, counts, who, specs, k, on);
+    }
+    // Each table alone; a figure is hidden where any table's run hides it.
+    let mut out = Protected {
+        n: vec![None; rows.groups.len()],
+        measures: vec![HashMap::new(); specs.len()],
+    };
+    let mut hidden_n = vec![false; rows.groups.len()];
+    for t in 0..rows.of_table.len() {
+        let (alone, back) = rows.only(t);
+        let part = protect_all(p, &alone, counts, who, specs, k, on);
+        for (local, n) in part.n.into_iter().enumerate() {
+            let g = back[local];
+            hidden_n[g] |= n.is_none();
+            out.n[g] = if hidden_n[g] { None } else { n };
+        }
+        for (m, shown) in part.measures.into_iter().enumerate() {
+            for ((local, figure), value) in shown {
+                let slot = out.measures[m]
+                    .entry((back[local], figure))
+                    .or_insert(value);
+                if value.is_none() {
+                    *slot = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn protect_all(
+    p: &Population,
+    rows: &Rows,
+    counts: &[JointCount],
+    who: ChildrenSpec,
+    specs: &[MeasureSpec],
+    k: u64,
+    on: Protections,
+) -> Protected {
     let children = children::Children::new(p, rows, counts, who);
     let row_hidden = children::protect_children(p, rows, &children, k);
     let mut out = Protected {
@@ -203,6 +324,7 @@ pub fn protect_publication(
             &children,
             &row_hidden,
             k,
+            on.answers,
         );
         for (m, figures) in shown {
             out.measures[m] = figures;
