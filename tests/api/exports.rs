@@ -66,11 +66,13 @@ on_both_databases! {
         let (_, dutch) = parse_csv(&download(&staff, "wave=2021&by=organisation&format=csv&sep=semicolon").await, b';');
         assert!(dutch[0][share].contains(','), "decimal comma: {:?}", &dutch[0]);
         let (item_header, items) = parse_csv(&download(&staff, "wave=2021&by=overall&format=csv&part=items").await, b',');
-        assert!(item_header.contains(&"dont_know".to_string()) && item_header.contains(&"mean_low".to_string()));
+        assert!(item_header.contains(&"mean_low".to_string()));
+        // "Don't know" is not a figure of the publication: it carries no answer.
+        assert!(!item_header.contains(&"dont_know".to_string()));
         assert!(items.len() > 20, "every question, for the total and the one group");
         let (answer_header, answers) = parse_csv(&download(&staff, "wave=2021&by=overall&format=csv&part=answers").await, b',');
         assert_eq!(&answer_header[3..], ["item", "answer", "children"]);
-        assert!(answers.iter().any(|r| &r[4] == "-1"), "don't know has its code");
+        assert!(answers.iter().all(|r| &r[4] != "-1"), "only answers on the scale are counted");
 
         // XLSX, read back: a methods sheet, numbers as numbers, hidden cells empty.
         let bytes = download(&staff, "wave=2021&by=organisation&format=xlsx").await;
@@ -97,10 +99,11 @@ on_both_databases! {
         }
         assert!(json["codebook"].as_array().unwrap().iter().any(|i| i["text_nl"].is_string() && i["text_en"].is_string()));
 
-        // SPSS: well-formed, with labels in Dutch and English and "don't know" as missing.
+        // SPSS: well-formed, with labels in Dutch and English.
         let sps = String::from_utf8(download(&staff, "wave=2021&by=organisation&format=sps").await).unwrap();
         veilig::export::spss_check::check(&sps).unwrap_or_else(|p| panic!("{p:#?}\n{sps}"));
-        assert!(sps.contains("VALUE LABELS answer") && sps.contains("MISSING VALUES answer (-1)."));
+        // Answers are labelled; only answers on the scale are counted, so nothing is missing.
+        assert!(sps.contains("VALUE LABELS answer") && !sps.contains("MISSING VALUES"));
         assert!(sps.contains("Heel onveilig / Very unsafe"));
         let data = sps.split("BEGIN DATA\n").nth(1).unwrap().split("END DATA.").next().unwrap();
         let hidden_line = data.lines().find(|l| l.contains(&format!("\"{}\"", hidden_values[0]))).unwrap();

@@ -45,7 +45,7 @@ on_both_databases! {
         assert!(!page.contains("Being published"), "nothing runs once it is done");
         assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 409, "published once");
         let audit = veilig::store::staff::recent_audit(&app.db, 20).await.unwrap();
-        assert!(audit.iter().any(|e| e.action == "wave.state" && e.detail == "2025 → published"));
+        assert!(audit.iter().any(|e| e.action == "wave.state" && e.detail.starts_with("2025 → published (k = 10")));
     }
 
     async fn a_researcher_imports_the_register_and_every_error_is_reported_with_its_row(app) {

@@ -112,7 +112,7 @@ pub fn DifferenceChart(
 }
 
 /// One stacked bar of an answer distribution: segments in percent of all who answered,
-/// from the least to the most safe answer, then "don't know".
+/// from the first answer on the scale to the last.
 #[derive(Clone, Debug)]
 pub struct Distribution {
     pub label: String,
@@ -135,14 +135,13 @@ pub fn DistributionChart(
                 let y = i as f64 * ROW;
                 let mut start = 0.0;
                 let hidden = b.segments.is_empty();
-                let count = b.segments.len();
                 view! {
                     <text class="label" x=format!("{}", LABEL_WIDTH - 8.0) y=format!("{}", y + 15.0) text-anchor="end">{short(&b.label)}</text>
                     {b.segments.into_iter().enumerate().map(|(s, (answer, percent))| {
                         let from = start;
                         start += percent;
-                        // Grey steps, darkest for the first answer; "don't know" is hatched white.
-                        let class = if s + 1 == count { "seg dont-know".to_string() } else { format!("seg seg-{}", s.min(9)) };
+                        // Grey steps, darkest for the first answer.
+                        let class = format!("seg seg-{}", s.min(9));
                         view! {
                             <rect class=class x=format!("{:.1}", x(from)) y=format!("{}", y + 3.0) width=format!("{:.1}", x(from + percent) - x(from)) height="14">
                                 <title>{format!("{answer}: {percent:.0}%")}</title>

@@ -199,7 +199,7 @@ pub fn ResultsPage(
                         <h2 id="question">{question_title.clone()}</h2>
                         <figure>
                             <DistributionChart title=format!("Answers by {}: {question_title}", breakdown_title.to_lowercase()) bars=chart hidden_mark=hidden_mark/>
-                            <figcaption>"Each bar: the answers of a group, from the first answer on the scale (darkest) to the last, then “don't know” (hatched)."</figcaption>
+                            <figcaption>"Each bar: the answers of a group, from the first answer on the scale (darkest) to the last."</figcaption>
                         </figure>
                         <QuestionTable caption=format!("Answers by {}", breakdown_title.to_lowercase()) first_column="Group".into() answer_labels=answer_labels.clone() rows=question_rows/>
                     </section>
@@ -212,7 +212,7 @@ pub fn ResultsPage(
                         <h2 id="overview">"Every question, all children"</h2>
                         <figure>
                             <DistributionChart title=format!("Answers to every question, wave {wave}") bars=chart hidden_mark=hidden_mark/>
-                            <figcaption>"Each bar: the answers to one question, from the first answer on its scale (darkest) to the last, then “don't know” (hatched). Counts per answer are in the Questions export."</figcaption>
+                            <figcaption>"Each bar: the answers to one question, from the first answer on its scale (darkest) to the last. Counts per answer are in the Questions export."</figcaption>
                         </figure>
                         <QuestionTable caption="Every question".into() first_column="Question".into() answer_labels=Vec::new() rows=overview/>
                     </section>
