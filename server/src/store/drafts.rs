@@ -41,7 +41,8 @@ fn decode(key: &SealKey, code_hash: &str, stored: &str) -> Result<Draft, DbErr> 
 
 fn encode(key: &SealKey, code_hash: &str, draft: &Draft) -> Result<String, DbErr> {
     let json = serde_json::to_string(draft).map_err(|e| DbErr::Custom(e.to_string()))?;
-    Ok(key.seal(&row_of(code_hash), &json))
+    key.seal(&row_of(code_hash), &json)
+        .map_err(|e| DbErr::Custom(format!("a survey draft: {e}")))
 }
 
 /// Starts a draft for a code, or picks up the one already there (another tablet, or after a

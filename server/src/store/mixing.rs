@@ -64,7 +64,9 @@ pub async fn hold_many<C: ConnectionTrait>(
     for (code_hash, new) in held {
         let id = uuid::Uuid::new_v4().to_string();
         let plain = serde_json::to_string(new).map_err(|e| DbErr::Custom(e.to_string()))?;
-        let payload = key.seal(&id, &plain);
+        let payload = key
+            .seal(&id, &plain)
+            .map_err(|e| DbErr::Custom(format!("a held response: {e}")))?;
         rows.push(vec![
             id.into(),
             new.wave_id.into(),
