@@ -30,7 +30,10 @@ ensure_wasm_bindgen() {
   have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
   if [ "$have" != "$want" ]; then
     say "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes a few minutes once"
-    cargo install -f wasm-bindgen-cli --version "$want"
+    # A build tool, not shipped: optimised lightly, it installs in half the time.
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
+      CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
+      cargo install -f --locked wasm-bindgen-cli --version "$want"
   fi
 }
 

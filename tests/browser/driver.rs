@@ -1,6 +1,7 @@
 //! Starts ChromeDriver and a headless Chromium, and closes both however a test ends.
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -57,9 +58,6 @@ const SPEECH_STUB: &str = r#"
 
 impl Browser {
     pub async fn start(javascript: bool) -> Browser {
-        // Two TLS back-ends are linked in (by reqwest and fantoccini); ChromeDriver speaks plain
-        // HTTP, but rustls still wants one chosen.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -110,8 +108,8 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
         for _ in 0..50 {
-            match ClientBuilder::rustls()
-                .expect("TLS")
+            // ChromeDriver speaks plain HTTP on loopback: no TLS stack is linked in for it.
+            match ClientBuilder::new(HttpConnector::new())
                 .capabilities(capabilities.clone())
                 .connect(&url)
                 .await
