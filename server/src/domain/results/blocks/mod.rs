@@ -314,21 +314,38 @@ fn protect_all(
             .collect(),
         measures: vec![HashMap::new(); specs.len()],
     };
-    for component in components(specs) {
-        let shown = measures::protect_block(
-            p,
-            rows,
-            counts,
-            specs,
-            &component,
-            &children,
-            &row_hidden,
-            k,
-            on.answers,
-        );
-        for (m, figures) in shown {
-            out.measures[m] = figures;
+    // Blocks share nothing but what is fixed above, so they run on every core; the result
+    // does not depend on which thread protects which block.
+    let blocks = components(specs);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(blocks.len()));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(blocks.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(component) = blocks.get(b) else {
+                    return;
+                };
+                let shown = measures::protect_block(
+                    p,
+                    rows,
+                    counts,
+                    specs,
+                    component,
+                    &children,
+                    &row_hidden,
+                    k,
+                    on.answers,
+                );
+                done.lock().unwrap_or_else(|e| e.into_inner()).extend(shown);
+            });
         }
+    });
+    for (m, figures) in done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        out.measures[m] = figures;
     }
     out
 }
