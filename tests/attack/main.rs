@@ -3,8 +3,8 @@
 //! and the hand-built shapes of earlier leaks. Negative controls weaken a publication and
 //! show the attacker then finds what it should.
 //!
-//! `cargo test -p veilig-tests --test attack -- --nocapture`; more random worlds with
-//! `VEILIG_ATTACK_CASES=1000` (and `VEILIG_ATTACK_SEED` to start elsewhere).
+//! `cargo test -p veilig-tests --test attack -- --nocapture`; 1,000 random worlds by default,
+//! `VEILIG_ATTACK_CASES=N` for another number (and `VEILIG_ATTACK_SEED` to start elsewhere).
 
 mod attacker;
 mod controls;

@@ -248,13 +248,18 @@ fn respond(
 }
 
 pub fn random_world(seed: u64, instrument: Arc<Instrument>) -> World {
+    random_world_of(seed, instrument, 6)
+}
+
+/// [`random_world`] with 2 to `most` organisations.
+pub fn random_world_of(seed: u64, instrument: Arc<Instrument>, most: u64) -> World {
     let mut rng = Rng::new(seed);
     let mut w = World::new(instrument.clone());
     let regions = rng.range(1, 3) as i32;
     for r in 1..=regions {
         w.region(r);
     }
-    let organisations = rng.range(2, 6) as i32;
+    let organisations = rng.range(2, most) as i32;
     for o in 1..=organisations {
         let region = rng.range(1, regions as u64) as i32;
         w.organisation(o, region);
