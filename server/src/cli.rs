@@ -107,9 +107,9 @@ pub struct ServeArgs {
     /// per client address; without this, behind a proxy everyone shares one count.
     #[arg(long, env = "VEILIG_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
-    /// The smallest number of children behind any published figure (never below 5).
+    /// The smallest number of children behind any published figure (never below 10).
     #[arg(long, env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
-          value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..))]
+          value_parser = clap::value_parser!(u64).range(crate::domain::results::SERVED_MIN_K..))]
     pub k: u64,
     /// Responses are stored for results in batches of at least this many, so that none can be
     /// told from the others by when it was written (see docs/operations.md).
@@ -230,7 +230,7 @@ pub struct ExportArgs {
     pub k: Option<u64>,
     /// The k the server is configured with (VEILIG_K, default 10): the floor for --k.
     #[arg(long = "configured-k", env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
-          value_parser = clap::value_parser!(u64).range(crate::domain::results::MIN_K..), hide = true)]
+          value_parser = clap::value_parser!(u64).range(crate::domain::results::SERVED_MIN_K..), hide = true)]
     pub configured_k: u64,
 }
 

@@ -96,11 +96,12 @@ impl Application {
         instruments: InstrumentLibrary,
     ) -> anyhow::Result<Application> {
         let help = crate::help::load(settings.survey.help_file.as_deref())?;
-        if settings.k < crate::domain::results::MIN_K {
+        if settings.k < crate::domain::results::SERVED_MIN_K {
             anyhow::bail!(
-                "k is {}: no published figure may rest on fewer than {} children",
+                "k is {}: a wave is published with k of at least {}, so that no published figure \
+                 rests on fewer children and nothing hidden can be worked out (docs/disclosure.md)",
                 settings.k,
-                crate::domain::results::MIN_K
+                crate::domain::results::SERVED_MIN_K
             );
         }
         // Codes from before keyed hashes: the pepper is needed, and only the server has it.

@@ -208,7 +208,7 @@ on_both_databases! {
 }
 
 #[tokio::test]
-async fn the_server_refuses_to_start_with_a_k_below_five() {
+async fn the_server_refuses_to_start_with_a_k_below_ten() {
     let database = veilig_tests::TestDatabase::create(veilig_tests::Db::Sqlite).await;
     let settings = veilig::config::Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
@@ -218,13 +218,13 @@ async fn the_server_refuses_to_start_with_a_k_below_five() {
         instruments_dir: None,
         secure_cookies: false,
         behind_tls: false,
-        k: 4,
+        k: 9,
         mix: Default::default(),
         survey: Default::default(),
         trusted_proxies: Default::default(),
     };
     let refused =
         veilig::startup::Application::build(&settings, veilig::pepper::Pepper::random()).await;
-    let message = refused.err().expect("k 4 is refused").to_string();
-    assert!(message.contains("fewer than 5 children"), "{message}");
+    let message = refused.err().expect("k 9 is refused").to_string();
+    assert!(message.contains("k of at least 10"), "{message}");
 }

@@ -4,7 +4,8 @@
 //! show the attacker then finds what it should.
 //!
 //! `cargo test -p veilig-tests --test attack -- --nocapture`; 1,000 random worlds by default,
-//! `VEILIG_ATTACK_CASES=N` for another number (and `VEILIG_ATTACK_SEED` to start elsewhere).
+//! `VEILIG_ATTACK_CASES=N` for another number (`VEILIG_ATTACK_SEED` to start elsewhere,
+//! `VEILIG_ATTACK_K` for one k instead of 10 and 15).
 
 mod attacker;
 mod controls;

@@ -131,8 +131,8 @@ fn property_world(seed: u64) -> World {
 /// total.
 fn attack_random_worlds(
     seeds: std::ops::Range<u64>,
-    k: fn(u64) -> u64,
-    make: fn(u64) -> World,
+    k: impl Fn(u64) -> u64 + Sync,
+    make: impl Fn(u64) -> World + Sync,
 ) -> (Vec<String>, f64, f64, usize, usize) {
     let next = std::sync::atomic::AtomicU64::new(seeds.start);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -172,7 +172,14 @@ fn random_small_worlds_reveal_nothing() {
     // The server's default k and a stricter one.
     let (failures, engine, attacker, checked, solves) = attack_random_worlds(
         first..first + n,
-        |seed| if seed % 2 == 0 { 15 } else { 10 },
+        |seed| match std::env::var("VEILIG_ATTACK_K")
+            .ok()
+            .and_then(|k| k.parse().ok())
+        {
+            Some(k) => k,
+            None if seed % 2 == 0 => 15,
+            None => 10,
+        },
         property_world,
     );
     println!(
@@ -190,18 +197,29 @@ fn random_small_worlds_reveal_nothing() {
     );
 }
 
-/// Open (issue 16): at k = 5, the smallest k, 2 of 100 small worlds leak a domain's figure
-/// in a row of 6 to 12 children (a range 3 or 4 wide where the floor is 5). The attacker
-/// ties each child's answers and domain score within one organisation × age × gender cell;
-/// the engine's layers (places, setting × age, gender) tie them only per layer.
+/// Open (issue 16): below k = 10 the attacker narrows domain figures in some small worlds
+/// (in 200 property worlds each: 3 at k = 5, 3 at k = 7, 1 at k = 8, none at k = 9; none in
+/// 1,000 at k 10 and 15). In property world 106 at k = 8 an organisation's children feeling
+/// safe in `experiences` are pinned exactly. The attacker ties each child's answers and domain
+/// score within one organisation × setting × age × gender cell; the engine's layers (places,
+/// setting × age, gender) tie them only per layer, and not to the questions at all. So a
+/// server refuses k below 10 (`SERVED_MIN_K`) until this passes.
 #[test]
-#[ignore = "open: domain figures at k = 5 in 2 of 100 small worlds"]
-fn random_small_worlds_at_the_smallest_k_reveal_nothing() {
-    // The worlds of the earlier property test: the whole reduced questionnaire, up to six
-    // organisations.
-    let make = |seed| random_world(seed, reduced(&REDUCED));
-    let (failures, ..) = attack_random_worlds(104..105, |_| 5, make);
-    let (more, ..) = attack_random_worlds(138..139, |_| 5, make);
-    let failures: Vec<String> = failures.into_iter().chain(more).collect();
+#[ignore = "open: domain figures below k = 10"]
+fn random_small_worlds_below_k_10_reveal_nothing() {
+    // The worlds of the earlier property test (the whole reduced questionnaire, up to six
+    // organisations) at k = 5, and the property test's own at k = 7 and 8.
+    let earlier = |seed| random_world(seed, reduced(&REDUCED));
+    type Make = fn(u64) -> World;
+    let runs: [(u64, u64, Make); 4] = [
+        (104, 5, earlier),
+        (138, 5, earlier),
+        (105, 7, property_world),
+        (106, 8, property_world),
+    ];
+    let mut failures = Vec::new();
+    for (seed, k, make) in runs {
+        failures.extend(attack_random_worlds(seed..seed + 1, |_| k, make).0);
+    }
     assert!(failures.is_empty(), "{}", failures.join(""));
 }

@@ -24,5 +24,6 @@ pub use intervals::Estimate;
 pub use population::JointCount;
 pub use publication::{
     compute, compute_with, effective_k, Publication, PublicationInput, DEFAULT_K, MIN_K,
+    SERVED_MIN_K,
 };
 pub use register::Register;
