@@ -83,9 +83,9 @@ pub const REDUCED: [&str; 10] = [
 ];
 
 /// A random questionnaire for one world: the questions of [`REDUCED`], the headline question
-/// always, each other question that follows none with chance 0.6, each follow-up of a kept question with
-/// chance 0.7: so routing, domains of one or several questions and setting-type rules vary from
-/// world to world.
+/// always, each other question that follows none with chance 0.6, each follow-up of a kept
+/// question with chance 0.7: so routing, domains of one or several questions and setting-type
+/// rules vary from world to world.
 pub fn random_questions(seed: u64) -> Vec<&'static str> {
     let instrument = builtin();
     let parent = |key: &str| -> Option<String> {
