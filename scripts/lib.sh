@@ -30,10 +30,14 @@ ensure_wasm_bindgen() {
   have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
   if [ "$have" != "$want" ]; then
     say "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes a few minutes once"
-    # A build tool, not shipped: optimised lightly, it installs in half the time.
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
-      CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false \
-      cargo install -f --locked wasm-bindgen-cli --version "$want"
+    # A build tool, not shipped: optimised lightly, it installs in half the time. Its own
+    # lock file first; when the registry lacks a version it names (a mirror behind crates.io),
+    # the newest compatible versions the registry has.
+    local light=(env CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false
+      CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=false)
+    "${light[@]}" cargo install -f --locked wasm-bindgen-cli --version "$want" ||
+      { say "installing wasm-bindgen-cli $want without its lock file"
+        "${light[@]}" cargo install -f wasm-bindgen-cli --version "$want"; }
   fi
 }
 
