@@ -554,11 +554,20 @@ impl Ground<'_> {
 pub struct Options {
     /// Whether the attacker uses the routing (follow-ups ≤ the parent's routing answers).
     pub routing: bool,
+    /// Threads that solve the programmes (one family each at a time); worlds attacked side by
+    /// side use one each.
+    pub threads: usize,
+    /// Print each family's time and solves (for large worlds).
+    pub verbose: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { routing: true }
+        Options {
+            routing: true,
+            threads: 1,
+            verbose: false,
+        }
     }
 }
 
@@ -674,11 +683,43 @@ pub fn attack_figures(
     for d in 0..meta.domains.len() {
         families.push(ground.domain_family(d));
     }
-    let mut report = Report::default();
-    for family in families {
-        report.variables = report.variables.max(family.lp.upper.len());
-        solve_family(&ground, &family, k, &children_cells, &mut report);
-    }
+    // Families share nothing but the ground: each is solved whole by one thread.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Report::default());
+    std::thread::scope(|scope| {
+        for _ in 0..options.threads.clamp(1, families.len().max(1)) {
+            scope.spawn(|| loop {
+                let f = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(family) = families.get(f) else {
+                    return;
+                };
+                let started = std::time::Instant::now();
+                let mut part = Report {
+                    variables: family.lp.upper.len(),
+                    ..Report::default()
+                };
+                solve_family(&ground, family, k, &children_cells, &mut part);
+                if options.verbose {
+                    eprintln!(
+                        "{}: {:.1} s, {} solves, {} variables, {} rows, {} checked",
+                        family.name,
+                        started.elapsed().as_secs_f64(),
+                        part.solves,
+                        part.variables,
+                        family.lp.rows.len(),
+                        part.checked
+                    );
+                }
+                let mut all = done.lock().unwrap_or_else(|e| e.into_inner());
+                all.findings.extend(part.findings);
+                all.checked += part.checked;
+                all.solves += part.solves;
+                all.variables = all.variables.max(part.variables);
+            });
+        }
+    });
+    let mut report = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    report.findings.sort_by(|a, b| a.figure.cmp(&b.figure));
     report
 }
 

@@ -249,7 +249,10 @@ fn an_engine_not_told_the_routing_is_found_out() {
         &weak,
         &w.instrument,
         &w.children,
-        Options { routing: false },
+        Options {
+            routing: false,
+            ..Options::default()
+        },
     );
     assert!(
         blind.findings.is_empty(),
