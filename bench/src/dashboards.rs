@@ -198,7 +198,7 @@ async fn one_size(args: &Args, database: &FreshDatabase, size: u32) -> anyhow::R
 /// Publishes a closed wave as an administrator does (the engine over the whole publication,
 /// stored): the milliseconds it takes.
 async fn publish(db: &DatabaseConnection, wave: i32) -> anyhow::Result<f64> {
-    let instruments = veilig::submission::InstrumentCache::default();
+    let instruments = veilig::store::instruments::InstrumentCache::default();
     let published = veilig::results::published::PublishedTables::default();
     let source = veilig::results::Source {
         db,

@@ -289,7 +289,7 @@ async fn direct(
                 let Some((code_hash, new)) = prepared.get(i) else {
                     break;
                 };
-                veilig::store::responses::submit(&db, &key, code_hash, new).await?;
+                veilig::store::intake::submit(&db, &key, code_hash, new).await?;
                 mixer.nudge();
             }
             anyhow::Ok(())

@@ -106,7 +106,7 @@ pub struct ServeArgs {
     /// X-Forwarded-For header names the client. The limits on wrong codes and sign-ins count
     /// per client address; without this, behind a proxy everyone shares one count.
     #[arg(long, env = "VEILIG_TRUSTED_PROXIES", default_value = "")]
-    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    pub trusted_proxies: crate::domain::network::TrustedProxies,
     /// The smallest number of children behind any published figure (never below 10).
     #[arg(long, env = "VEILIG_K", default_value_t = crate::domain::results::DEFAULT_K,
           value_parser = clap::value_parser!(u64).range(crate::domain::results::SERVED_MIN_K..))]

@@ -22,7 +22,7 @@ pub struct Settings {
     /// the server listens on an address other than loopback.
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client, for the rate limits.
-    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    pub trusted_proxies: crate::domain::network::TrustedProxies,
     /// The disclosure threshold k (at least `domain::results::MIN_K`).
     pub k: u64,
     /// How arriving responses are mixed before they are stored for results.

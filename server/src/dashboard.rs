@@ -155,8 +155,8 @@ async fn change(
     let (Some(a), Some(b)) = (&before.own, &after.own) else {
         return Ok(None);
     };
-    let ia = crate::submission::load_instrument(state.db, state.instruments, from).await?;
-    let ib = crate::submission::load_instrument(state.db, state.instruments, to).await?;
+    let ia = crate::store::instruments::load_instrument(state.db, state.instruments, from).await?;
+    let ib = crate::store::instruments::load_instrument(state.db, state.instruments, to).await?;
     // The same rule as the wave comparison: only what both questionnaires ask alike.
     let same = comparable(&ia, &ib);
     let mut lines = Vec::new();

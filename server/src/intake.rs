@@ -1,6 +1,6 @@
 //! Intake: the checked surveys that arrive at the same moment are stored together. Each
 //! submission waits for a writer; a writer takes every submission waiting then (up to
-//! `MAX_BATCH`) and stores them in one transaction (`store::responses::submit_many`), so a
+//! `MAX_BATCH`) and stores them in one transaction (`store::intake::submit_many`), so a
 //! busy server pays one commit for many children instead of one each. A submission is
 //! answered only after its transaction committed: a `201` still means it is safe on disk.
 //!
@@ -8,7 +8,8 @@
 //! submissions are stored one by one, each with its own outcome or error.
 
 use crate::domain::seal::SealKey;
-use crate::store::responses::{self, NewResponse, SubmitOutcome};
+use crate::store::intake;
+use crate::store::responses::{NewResponse, SubmitOutcome};
 use sea_orm::{DatabaseConnection, DbErr};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -114,7 +115,7 @@ async fn store(db: DatabaseConnection, key: Arc<SealKey>, batch: Vec<Job>) {
             .iter()
             .map(|j| (j.code_hash.as_str(), &j.new))
             .collect();
-        match responses::submit_many(db, &key, &pairs).await {
+        match intake::submit_many(db, &key, &pairs).await {
             Ok(outcomes) => {
                 for (job, outcome) in together.into_iter().zip(outcomes) {
                     let _ = job.reply.send(Ok(outcome));
@@ -129,13 +130,13 @@ async fn store(db: DatabaseConnection, key: Arc<SealKey>, batch: Vec<Job>) {
     for job in together {
         let (db, key) = (db.clone(), key.clone());
         one_by_one.spawn(async move {
-            let outcome = responses::submit(&db, &key, &job.code_hash, &job.new).await;
+            let outcome = intake::submit(&db, &key, &job.code_hash, &job.new).await;
             let _ = job.reply.send(outcome);
         });
     }
     while one_by_one.join_next().await.is_some() {}
     for job in alone {
-        let outcome = responses::submit(db, &key, &job.code_hash, &job.new).await;
+        let outcome = intake::submit(db, &key, &job.code_hash, &job.new).await;
         let _ = job.reply.send(outcome);
     }
 }

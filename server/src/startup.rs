@@ -5,60 +5,13 @@ use crate::cli::{GlobalArgs, ServeArgs};
 use crate::config::Settings;
 use crate::db::{self, Backend};
 use crate::domain::instrument::InstrumentLibrary;
-use crate::http::{self, assets::Assets};
+use crate::http::{self, assets::Assets, AppState};
 use crate::pepper::Pepper;
 use anyhow::Context;
-use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub backend: Backend,
-    pub instruments: Arc<InstrumentLibrary>,
-    pub pepper: Arc<Pepper>,
-    pub assets: Arc<Assets>,
-    pub leptos_options: LeptosOptions,
-    pub login_limits: Arc<LoginLimits>,
-    pub secure_cookies: bool,
-    /// Browsers reach the server over HTTPS (HSTS, https:// on code cards).
-    pub behind_tls: bool,
-    /// Proxies whose `X-Forwarded-For` is believed (see `http::client_addr`).
-    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
-    pub wave_instruments: Arc<crate::submission::InstrumentCache>,
-    /// Wrong access codes per source address, in memory only.
-    pub code_limits: Arc<crate::auth::rate_limit::CodeGuard>,
-    /// The smallest number of children behind any published figure.
-    pub k: u64,
-    /// Stores checked surveys, those arriving together in one transaction.
-    pub intake: crate::intake::Intake,
-    /// Moves arriving responses into the results in batches.
-    pub mixer: Arc<crate::mixer::Mixer>,
-    /// How the child's survey behaves here (kiosk idle time, draft days, test locale).
-    pub survey: crate::config::SurveySettings,
-    /// Who children can turn to, read and checked at start.
-    pub help: Arc<veilig_frontend::survey::HelpContacts>,
-    /// Seals held responses (see `domain::seal`).
-    pub seal_key: Arc<crate::domain::seal::SealKey>,
-    /// Keys the stored hashes of access codes.
-    pub code_key: Arc<crate::domain::access_code::CodeKey>,
-    /// Signs the passes of unlocked kiosk tablets.
-    pub kiosk_key: Arc<crate::kiosk::KioskKey>,
-    /// The tables of published waves read or made so far (see `results::published`).
-    pub published: Arc<crate::results::published::PublishedTables>,
-    /// Waves this server is publishing, and how its last tries ended.
-    pub publishing: Arc<crate::app::publish::PublishJobs>,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 pub fn load_instruments(
     settings_dir: Option<&std::path::Path>,

@@ -2,16 +2,17 @@
 //! questionnaire, scrub the open answer, and store it all at once. Used by the JSON API and by
 //! the plain-HTML survey.
 
-use crate::domain::instrument::Instrument;
 use crate::domain::response::{self, Envelope, FieldError};
 use crate::domain::scrub::scrub;
 use crate::domain::submission::submission_hash;
 use crate::participation::{check_code, check_code_hash, AcceptedCode, CodeRefusal, Expected};
-use crate::startup::AppState;
+use crate::domain::access_code::CodeKey;
+use crate::intake::Intake;
+use crate::mixer::Mixer;
+use crate::pepper::Pepper;
+use crate::store::instruments::{load_instrument, InstrumentCache};
 use crate::store::responses::{self, NewResponse, SubmitOutcome};
-use crate::store::waves::Wave;
-use sea_orm::DbErr;
-use std::sync::Arc;
+use sea_orm::{DatabaseConnection, DbErr};
 
 #[derive(Debug)]
 pub enum SubmitError {
@@ -36,44 +37,31 @@ pub struct Receipt {
     pub wave: String,
 }
 
-/// The instrument a wave was opened with, parsed once per server and kept.
-pub async fn instrument_of(state: &AppState, wave: &Wave) -> Result<Arc<Instrument>, DbErr> {
-    load_instrument(&state.db, &state.wave_instruments, wave).await
-}
-
-pub async fn load_instrument(
-    db: &sea_orm::DatabaseConnection,
-    cache: &InstrumentCache,
-    wave: &Wave,
-) -> Result<Arc<Instrument>, DbErr> {
-    if let Some(found) = cache.get(wave.instrument_id) {
-        return Ok(found);
-    }
-    let json = crate::store::waves::instrument_json(db, wave).await?;
-    let instrument =
-        Instrument::from_json(&format!("wave {}", wave.label), &json).map_err(|e| {
-            DbErr::Custom(format!(
-                "the stored instrument of wave {} is invalid: {e}",
-                wave.label
-            ))
-        })?;
-    Ok(cache.insert(wave.instrument_id, instrument))
+/// What taking in a survey uses of the server.
+#[derive(Clone, Copy)]
+pub struct Desk<'a> {
+    pub db: &'a DatabaseConnection,
+    pub code_key: &'a CodeKey,
+    pub pepper: &'a Pepper,
+    pub instruments: &'a InstrumentCache,
+    pub intake: &'a Intake,
+    pub mixer: &'a Mixer,
 }
 
 /// Stores one submission from the API. The same `submission_id` sent again answers
 /// `AlreadyStored`.
 pub async fn submit(
-    state: &AppState,
+    state: Desk<'_>,
     envelope: Envelope,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
     let hash = submission_hash(&envelope.submission_id.to_string());
     let accepted =
-        match check_code(&state.db, &state.code_key, &envelope.code, Expected::ANY).await? {
+        match check_code(state.db, state.code_key, &envelope.code, Expected::ANY).await? {
             Ok(accepted) => accepted,
             // A retry of a submission that was stored: same answer as the first time, also once
             // the wave has closed (only the device that sent it knows its submission id).
             Err(CodeRefusal::Used | CodeRefusal::WaveNotOpen)
-                if responses::submission_exists(&state.db, &hash).await? =>
+                if responses::submission_exists(state.db, &hash).await? =>
             {
                 let receipt = Receipt {
                     status: "stored",
@@ -90,11 +78,11 @@ pub async fn submit(
 /// Sends a survey under way (the plain-HTML path), known by its code's hash. Its answers go
 /// through exactly the checks an API submission goes through.
 pub async fn submit_draft(
-    state: &AppState,
+    state: Desk<'_>,
     code_hash: &str,
     draft: &crate::domain::survey::Draft,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
-    let accepted = match check_code_hash(&state.db, code_hash, Expected::ANY).await? {
+    let accepted = match check_code_hash(state.db, code_hash, Expected::ANY).await? {
         Ok(accepted) => accepted,
         Err(refusal) => return Err(SubmitError::Code(refusal)),
     };
@@ -122,12 +110,12 @@ pub async fn submit_draft(
 }
 
 async fn store_checked(
-    state: &AppState,
+    state: Desk<'_>,
     accepted: AcceptedCode,
     envelope: Envelope,
     hash: String,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
-    let instrument = instrument_of(state, &accepted.wave).await?;
+    let instrument = load_instrument(state.db, state.instruments, &accepted.wave).await?;
     let setting = accepted.placement.setting;
     let mut errors = Vec::new();
     if !instrument.def().languages.contains(&envelope.language) {
@@ -163,7 +151,7 @@ async fn store_checked(
             .stored
             .pseudonym
             .as_ref()
-            .map(|p| p.link_key(&state.pepper)),
+            .map(|p| p.link_key(state.pepper)),
         submission_hash: hash,
         answers,
         open_answer: envelope
@@ -186,28 +174,4 @@ async fn store_checked(
             wave: accepted.wave.label,
         },
     ))
-}
-
-/// Instruments of waves by instrument id. A wave's instrument never changes once it is open,
-/// and an id always names the same content, so entries never go stale.
-#[derive(Debug, Default)]
-pub struct InstrumentCache(std::sync::RwLock<std::collections::HashMap<i32, Arc<Instrument>>>);
-
-impl InstrumentCache {
-    pub fn get(&self, id: i32) -> Option<Arc<Instrument>> {
-        self.0
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&id)
-            .cloned()
-    }
-
-    pub fn insert(&self, id: i32, instrument: Instrument) -> Arc<Instrument> {
-        let instrument = Arc::new(instrument);
-        self.0
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, instrument.clone());
-        instrument
-    }
 }

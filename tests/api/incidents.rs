@@ -103,7 +103,7 @@ on_both_databases! {
     async fn incident_figures_are_hidden_where_felt_safety_is_and_protected_by_a_complement(app) {
         app.with_demo_data().await;
         let wave = veilig::store::waves::find_by_label(&app.db, "2021").await.unwrap().unwrap();
-        let cache = veilig::submission::InstrumentCache::default();
+        let cache = veilig::store::instruments::InstrumentCache::default();
         let published = veilig::results::published::PublishedTables::default();
         let source = veilig::results::Source { db: &app.db, instruments: &cache, k: 10, published: &published };
         let table = veilig::incidents::setting_table(&source, &wave).await.unwrap();

@@ -103,7 +103,7 @@ on_both_databases! {
     }
 
     async fn surveys_taken_in_together_get_the_outcome_each_would_get_alone(app) {
-        use veilig::store::responses::{submit_many, SubmitOutcome};
+        use veilig::store::{intake::submit_many, responses::SubmitOutcome};
         let locations = app.with_register().await;
         let wave_id = app.wave("2023", WaveState::Open).await;
         let codes = app.codes("2023", locations["Groep Eik"], 4).await;
@@ -122,7 +122,7 @@ on_both_databases! {
         };
         let (first, second) = (response("first"), response("second"));
         assert_eq!(
-            veilig::store::responses::submit(&app.db, &seal, &hash(&codes[0]), &first).await.unwrap(),
+            veilig::store::intake::submit(&app.db, &seal, &hash(&codes[0]), &first).await.unwrap(),
             SubmitOutcome::Created
         );
         let (fresh, other, revoked) = (response("fresh"), response("other"), response("revoked"));

@@ -190,7 +190,7 @@ on_both_databases! {
         assert_eq!(before["rows"], after["rows"]);
         // Also for a process that never saw them: it reads what was stored at publication.
         let wave = veilig::store::waves::find_by_label(&app.db, "2023").await.unwrap().unwrap();
-        let cache = veilig::submission::InstrumentCache::default();
+        let cache = veilig::store::instruments::InstrumentCache::default();
         let published = veilig::results::published::PublishedTables::default();
         let fresh = veilig::results::Source { db: &app.db, instruments: &cache, k: 10, published: &published };
         let table = veilig::results::table(&fresh, &wave, veilig::domain::results::Dimension::Organisation).await.unwrap();

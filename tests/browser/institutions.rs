@@ -40,7 +40,7 @@ async fn large_registering_organisation(app: &TestApp) -> (i32, String) {
         .await
         .unwrap()
         .unwrap();
-    let instruments = veilig::submission::InstrumentCache::default();
+    let instruments = veilig::store::instruments::InstrumentCache::default();
     let kept = veilig::results::published::PublishedTables::default();
     let source = veilig::results::Source {
         db: &app.db,

@@ -450,7 +450,7 @@ impl TestApp {
     /// Moves a wave one step on, publishing it as an administrator does when `to` is published.
     pub async fn advance(&self, wave: i32, to: veilig::domain::wave::WaveState) {
         if to == veilig::domain::wave::WaveState::Published {
-            let instruments = veilig::submission::InstrumentCache::default();
+            let instruments = veilig::store::instruments::InstrumentCache::default();
             let kept = veilig::results::published::PublishedTables::default();
             let source = veilig::results::Source {
                 db: &self.db,

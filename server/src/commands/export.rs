@@ -61,7 +61,7 @@ pub async fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<()> {
         .await?
         .filter(|u| u.active && u.role() == Role::Researcher)
         .ok_or_else(|| anyhow!("--as: {} is not an active researcher account", args.actor))?;
-    let instruments = crate::submission::InstrumentCache::default();
+    let instruments = crate::store::instruments::InstrumentCache::default();
     let published = crate::results::published::PublishedTables::default();
     let source = crate::results::Source {
         db: &db,

@@ -264,7 +264,7 @@ pub async fn fill(
 
 /// Publishes the first wave as an administrator would, at the default k.
 async fn publish(db: &DatabaseConnection, wave: i32) -> anyhow::Result<()> {
-    let cache = crate::submission::InstrumentCache::default();
+    let cache = crate::store::instruments::InstrumentCache::default();
     let kept = crate::results::published::PublishedTables::default();
     let source = crate::results::Source {
         db,

@@ -6,6 +6,7 @@ pub mod demographics;
 pub use veilig_disclosure as disclosure;
 pub mod incidents;
 pub mod instrument;
+pub mod network;
 pub mod organisation_import;
 pub mod pseudonym;
 pub mod response;

@@ -5,7 +5,7 @@
 //! plain HTML. The service worker is the one script at a fixed address (`/sw.js`): its address
 //! decides which pages it may serve offline, so it cannot move with every build.
 
-use crate::startup::AppState;
+use crate::http::AppState;
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;

@@ -1,6 +1,7 @@
 //! One error type for the JSON API. Each variant names its status code. Database and internal
 //! errors are logged and answered with a calm, generic message: never SQL, never a stack trace.
 
+use crate::participation::CodeRefusal;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -83,9 +84,9 @@ impl IntoResponse for ApiError {
                 "Some fields are not right; see fields.",
             ),
             ApiError::Code(refusal) => (
-                super::responses::refusal_status(*refusal),
+                refusal_status(*refusal),
                 refusal.reason(),
-                super::responses::refusal_message(*refusal),
+                refusal_message(*refusal),
             ),
             ApiError::NotFound { error, message } => {
                 (StatusCode::NOT_FOUND, *error, message.as_str())
@@ -143,5 +144,30 @@ pub async fn api_not_found() -> ApiError {
     ApiError::NotFound {
         error: "not_found",
         message: "There is no such API endpoint. See /api/v1/openapi.json.".to_string(),
+    }
+}
+
+/// The sentence a device may show for a refused code (the child's screen uses its own texts).
+pub fn refusal_message(refusal: CodeRefusal) -> &'static str {
+    match refusal {
+        CodeRefusal::Format => "A code has 9 letters and digits, like K7M-4Q9-TXA.",
+        CodeRefusal::Unknown => "This code is not known. Check the card, or ask for a new one.",
+        CodeRefusal::Used => "This code has been used already. Each code works once.",
+        CodeRefusal::Revoked => "This code no longer works. Ask for a new card.",
+        CodeRefusal::WrongWave => "This code belongs to another round of the survey.",
+        CodeRefusal::WrongLocation => "This code belongs to another location than this tablet's.",
+        CodeRefusal::WaveNotOpen => "The survey for this code is not open right now.",
+    }
+}
+
+pub fn refusal_status(refusal: CodeRefusal) -> StatusCode {
+    match refusal {
+        CodeRefusal::Format => StatusCode::UNPROCESSABLE_ENTITY,
+        CodeRefusal::Unknown => StatusCode::NOT_FOUND,
+        CodeRefusal::Used
+        | CodeRefusal::Revoked
+        | CodeRefusal::WrongWave
+        | CodeRefusal::WrongLocation
+        | CodeRefusal::WaveNotOpen => StatusCode::CONFLICT,
     }
 }

@@ -1,7 +1,7 @@
 //! `GET /health`: whether this server and its database are ready.
 
 use crate::db;
-use crate::startup::AppState;
+use crate::http::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;

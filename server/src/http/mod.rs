@@ -14,10 +14,12 @@ mod responses;
 mod results;
 pub mod security;
 pub mod staff;
+mod state;
 pub mod survey;
 mod waves;
 
-use crate::startup::AppState;
+pub use state::AppState;
+
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -28,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(waves::router())
         .merge(responses::router())
         .merge(results::router())
+        .merge(publication::router())
         .merge(survey::api_router())
         .fallback(error::api_not_found);
     let behind_tls = state.behind_tls;

@@ -3,7 +3,7 @@
 
 use super::staff::{login_cookie, LOGIN_FORM_SECONDS};
 use crate::auth::token::Token;
-use crate::startup::AppState;
+use crate::http::AppState;
 use axum::http::{header, request::Parts, HeaderValue};
 use axum::Router;
 use leptos::prelude::{provide_context, use_context};

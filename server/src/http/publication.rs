@@ -4,18 +4,23 @@
 
 use super::error::ApiError;
 use super::results::ApiCaller;
+use crate::http::AppState;
 use crate::results::exports::ViewError;
 use crate::results::{self, methods, Source};
-use crate::startup::AppState;
 use crate::store::staff as staff_store;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/waves/{wave}/publication", get(wave_publication))
+}
 
 /// `GET /api/v1/waves/{wave}/publication`: every table of a published wave at once, with the
 /// register it was grouped by. The same figures as every breakdown of `/results`.
-pub(super) async fn wave_publication(
+async fn wave_publication(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(label): Path<String>,
@@ -26,7 +31,7 @@ pub(super) async fn wave_publication(
     let publication = results::publication(&source, &wave)
         .await
         .map_err(ViewError::from)?;
-    let instrument = crate::submission::instrument_of(&state, &wave).await?;
+    let instrument = state.instrument_of(&wave).await?;
     staff_store::audit(
         &state.db,
         Some(who.id),

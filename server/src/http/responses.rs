@@ -3,8 +3,8 @@
 use super::error::ApiError;
 use crate::domain::response::parse_envelope;
 use crate::http::client_addr::ClientAddr;
+use crate::http::AppState;
 use crate::participation::CodeRefusal;
-use crate::startup::AppState;
 use crate::store::responses::SubmitOutcome;
 use crate::submission::{self, SubmitError};
 use axum::extract::rejection::JsonRejection;
@@ -33,7 +33,7 @@ async fn create(
     if let Err(wait) = state.code_limits.check(&source) {
         return Err(ApiError::TooManyAttempts(wait.as_secs()));
     }
-    let outcome = submission::submit(&state, envelope).await;
+    let outcome = submission::submit(state.desk(), envelope).await;
     if let Err(SubmitError::Code(CodeRefusal::Unknown | CodeRefusal::Format)) = &outcome {
         state.code_limits.record_failure(&source);
     }
@@ -45,30 +45,5 @@ async fn create(
         Err(SubmitError::Invalid(errors)) => Err(ApiError::Invalid(errors)),
         Err(SubmitError::Code(refusal)) => Err(ApiError::Code(refusal)),
         Err(SubmitError::Db(e)) => Err(e.into()),
-    }
-}
-
-/// The sentence a device may show for a refused code (the child's screen uses its own texts).
-pub fn refusal_message(refusal: CodeRefusal) -> &'static str {
-    match refusal {
-        CodeRefusal::Format => "A code has 9 letters and digits, like K7M-4Q9-TXA.",
-        CodeRefusal::Unknown => "This code is not known. Check the card, or ask for a new one.",
-        CodeRefusal::Used => "This code has been used already. Each code works once.",
-        CodeRefusal::Revoked => "This code no longer works. Ask for a new card.",
-        CodeRefusal::WrongWave => "This code belongs to another round of the survey.",
-        CodeRefusal::WrongLocation => "This code belongs to another location than this tablet's.",
-        CodeRefusal::WaveNotOpen => "The survey for this code is not open right now.",
-    }
-}
-
-pub fn refusal_status(refusal: CodeRefusal) -> StatusCode {
-    match refusal {
-        CodeRefusal::Format => StatusCode::UNPROCESSABLE_ENTITY,
-        CodeRefusal::Unknown => StatusCode::NOT_FOUND,
-        CodeRefusal::Used
-        | CodeRefusal::Revoked
-        | CodeRefusal::WrongWave
-        | CodeRefusal::WrongLocation
-        | CodeRefusal::WaveNotOpen => StatusCode::CONFLICT,
     }
 }

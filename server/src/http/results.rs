@@ -7,9 +7,9 @@ use crate::auth::token::Token;
 use crate::domain::results::Dimension;
 use crate::domain::staff::Role;
 use crate::export::{self, Format};
+use crate::http::AppState;
 use crate::results::exports::{export_view, View, ViewError};
 use crate::results::{self, methods, ResultsError, Source};
-use crate::startup::AppState;
 use crate::store::staff::{self as staff_store, StaffUser};
 use crate::store::tokens;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -24,10 +24,6 @@ use serde_json::json;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/waves/{wave}/results", get(wave_results))
-        .route(
-            "/waves/{wave}/publication",
-            get(super::publication::wave_publication),
-        )
         .route("/compare", get(compare))
         .route("/change", get(change))
         .route("/openapi.json", get(openapi))
@@ -244,7 +240,7 @@ async fn wave_results(
     let table = results::table(&source, &wave, dimension)
         .await
         .map_err(ViewError::from)?;
-    let instrument = crate::submission::instrument_of(&state, &wave).await?;
+    let instrument = state.instrument_of(&wave).await?;
     let response_rate = methods::response_rate(&source, &wave).await?;
     audit(&state, who, &view, format).await?;
     Ok(Json(json!({

@@ -1,7 +1,7 @@
 //! Wave endpoints of the JSON API.
 
 use super::error::ApiError;
-use crate::startup::AppState;
+use crate::http::AppState;
 use crate::store::waves;
 use axum::extract::{Path, State};
 use axum::http::header;

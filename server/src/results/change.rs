@@ -24,8 +24,8 @@ pub async fn change(
 ) -> Result<(ChangeMeasures, ChangeTable), ResultsError> {
     publication(state, from).await?;
     let frozen = publication(state, to).await?;
-    let ia = crate::submission::load_instrument(state.db, state.instruments, from).await?;
-    let ib = crate::submission::load_instrument(state.db, state.instruments, to).await?;
+    let ia = crate::store::instruments::load_instrument(state.db, state.instruments, from).await?;
+    let ib = crate::store::instruments::load_instrument(state.db, state.instruments, to).await?;
     let c = comparable(&ia, &ib);
     let measures = ChangeMeasures {
         headline: c.headline,

@@ -217,8 +217,8 @@ pub async fn compare(
 ) -> Result<Comparison, ResultsError> {
     let a = table(state, from, dimension).await?;
     let b = table(state, to, dimension).await?;
-    let ia = crate::submission::load_instrument(state.db, state.instruments, from).await?;
-    let ib = crate::submission::load_instrument(state.db, state.instruments, to).await?;
+    let ia = crate::store::instruments::load_instrument(state.db, state.instruments, from).await?;
+    let ib = crate::store::instruments::load_instrument(state.db, state.instruments, to).await?;
     let c = comparable(&ia, &ib);
     let rows_b: HashMap<&str, &GroupResult> = std::iter::once(&b.total)
         .chain(b.rows.iter())

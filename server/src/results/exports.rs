@@ -68,7 +68,7 @@ pub async fn wave(state: &Source<'_>, label: &str) -> Result<Wave, ViewError> {
 }
 
 async fn instrument_version(state: &Source<'_>, wave: &Wave) -> Result<String, ViewError> {
-    let i = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
+    let i = crate::store::instruments::load_instrument(state.db, state.instruments, wave).await?;
     Ok(i.version().to_string())
 }
 
@@ -78,7 +78,8 @@ pub async fn export_view(state: &Source<'_>, view: &View) -> Result<Export, View
             let wave = wave(state, label).await?;
             let t = table(state, &wave, *by).await?;
             let instrument =
-                crate::submission::load_instrument(state.db, state.instruments, &wave).await?;
+                crate::store::instruments::load_instrument(state.db, state.instruments, &wave)
+                    .await?;
             let note = methods::note(
                 state,
                 &format!("{}: national results", view.describe()),

@@ -66,7 +66,8 @@ pub async fn register<C: ConnectionTrait>(db: &C) -> Result<Register, DbErr> {
 
 /// Makes a wave's publication from its counts and the register as it is now, at `k`.
 pub async fn make(state: &Source<'_>, wave: &Wave, k: u64) -> Result<Publication, DbErr> {
-    let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
+    let instrument =
+        crate::store::instruments::load_instrument(state.db, state.instruments, wave).await?;
     let register = register(state.db).await?;
     let counts = counts::joint_counts(state.db, wave.id).await?;
     let made_on = chrono::Utc::now().date_naive().to_string();
@@ -213,7 +214,8 @@ pub async fn at_k(state: &Source<'_>, wave: &Wave, k: u64) -> Result<Arc<Publica
     if let Some(kept) = state.published.get(wave.id, k) {
         return Ok(kept);
     }
-    let instrument = crate::submission::load_instrument(state.db, state.instruments, wave).await?;
+    let instrument =
+        crate::store::instruments::load_instrument(state.db, state.instruments, wave).await?;
     let counts = counts::joint_counts(state.db, wave.id).await?;
     let stricter = run(
         base.wave.clone(),

@@ -1,5 +1,5 @@
 //! Surveys under way without JavaScript: the answers so far, kept per code until the response
-//! is stored (`responses::submit` deletes the draft in the same transaction), the wave closes
+//! is stored (`intake::submit` deletes the draft in the same transaction), the wave closes
 //! (`waves::advance`), or `draft_days` have passed (the hourly purge in `startup`). Surveys
 //! taken with JavaScript keep their answers on the device and have no draft here at all.
 //!

@@ -6,6 +6,8 @@ pub mod codes;
 pub mod drafts;
 pub mod entity;
 pub mod incidents;
+pub mod instruments;
+pub mod intake;
 pub mod mixing;
 pub mod open_answers;
 pub mod organisations;

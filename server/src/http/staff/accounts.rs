@@ -1,10 +1,11 @@
 //! The staff home, one's own password, and (for administrators) accounts and the audit log.
 
-use super::render::{nav_for, page, role_label, StaffError};
+use super::error::StaffError;
+use super::render::{nav_for, page, role_label};
 use super::session::{CsrfForm, Staff};
 use crate::accounts::{self, AccountError};
 use crate::domain::staff::{Role, MIN_PASSWORD_CHARS};
-use crate::startup::AppState;
+use crate::http::AppState;
 use crate::store::staff::{self as store, CreateUserError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -1,13 +1,14 @@
 //! Making, revoking and reissuing access codes. Researchers may do this for any location,
 //! institution administrators for their own organisation's locations only.
 
-use super::render::{page, StaffError};
+use super::error::StaffError;
+use super::render::page;
 use super::session::Staff;
 use crate::domain::access_code::{AccessCode, CodeState};
 use crate::domain::client_number::{self, ClientNumber};
 use crate::domain::staff::Role;
+use crate::http::AppState;
 use crate::participation::{self, CodeBatch, CodesError};
-use crate::startup::AppState;
 use crate::store::{codes, organisations, staff as staff_store, waves};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};

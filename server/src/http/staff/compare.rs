@@ -1,17 +1,18 @@
 //! The wave comparison page: change between two published waves per group, domain and
 //! comparable question, and within-child change from linked pairs.
 
+use super::error::StaffError;
 use super::figures::{count, encode, export_links, share_of, HIDDEN};
-use super::render::{page, StaffError};
+use super::render::page;
 use super::research::{breakdown_choices, dimension, RESEARCH};
 use super::session::Staff;
 use crate::domain::results::change::{ChangeFigure, ChangeTable};
 use crate::domain::results::{Dimension, Estimate};
 use crate::domain::wave::WaveState;
+use crate::http::AppState;
 use crate::results::compare::{compare, CompareFigure};
 use crate::results::views::{domain_title, text};
 use crate::results::{change, methods, ResultsError, Source};
-use crate::startup::AppState;
 use crate::store::waves;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -173,7 +174,7 @@ async fn show(
                             ResultsError::Db(e) => StaffError::from(e),
                             ResultsError::NotPublished(_) => StaffError::NotFound,
                         })?;
-                let instrument = crate::submission::instrument_of(&state, &to).await?;
+                let instrument = state.instrument_of(&to).await?;
                 let domain_title = |key: &str| domain_title(&instrument, key);
                 headline = c.comparable.headline;
                 rows = c
@@ -224,10 +225,7 @@ async fn show(
                     .collect();
                 change_rows = change_lines(&change_table);
                 let (va, vb) = (
-                    crate::submission::instrument_of(&state, &from)
-                        .await?
-                        .version()
-                        .to_string(),
+                    state.instrument_of(&from).await?.version().to_string(),
                     instrument.version().to_string(),
                 );
                 note = methods::note(

@@ -2,8 +2,9 @@
 //! may open any organisation's (`?organisation=ID`), as the institution sees it. The scope is
 //! narrowed from the session and applied in the store.
 
+use super::error::StaffError;
 use super::figures::{points, rate, share, whole_percent, HIDDEN};
-use super::render::{page, StaffError};
+use super::render::page;
 use super::response::response_rows;
 use super::session::{Staff, ORGANISATION_READERS};
 use crate::dashboard::{self, Dashboard, Incidents, WaveResults};
@@ -11,8 +12,8 @@ use crate::domain::incidents::{IncidentTotals, Kind, Perpetrator};
 use crate::domain::instrument::Instrument;
 use crate::domain::results::GroupResult;
 use crate::domain::staff::Scope;
+use crate::http::AppState;
 use crate::results::ResultsError;
-use crate::startup::AppState;
 use crate::store::{organisations, staff as staff_store};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -109,7 +110,7 @@ async fn blocks(
     });
     let mut waves = Vec::new();
     for results in dashboard.waves {
-        let instrument = crate::submission::instrument_of(state, &results.wave).await?;
+        let instrument = state.instrument_of(&results.wave).await?;
         let quarters = crate::incidents::wave_quarters(&results.wave);
         let quarters = match (quarters.first(), quarters.last()) {
             (Some(a), Some(b)) if a != b => format!("{a} – {b}"),

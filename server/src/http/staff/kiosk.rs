@@ -2,11 +2,12 @@
 //! location and wave (on the tablet itself). The tablet gets a signed pass in a cookie and the
 //! staff member is signed out there at once. Locking it again needs a staff sign-in.
 
-use super::render::{page, StaffError};
+use super::error::StaffError;
+use super::render::page;
 use super::session::Staff;
 use crate::domain::staff::Role;
+use crate::http::AppState;
 use crate::kiosk::{KioskPass, KIOSK_COOKIE};
-use crate::startup::AppState;
 use crate::store::{organisations, staff as staff_store, waves};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

@@ -6,6 +6,7 @@ mod accounts;
 mod codes;
 mod compare;
 mod dashboard;
+mod error;
 mod figures;
 mod incidents;
 mod kiosk;
@@ -18,10 +19,10 @@ mod session;
 mod tokens;
 mod waves;
 
-pub use render::StaffError;
+pub use error::StaffError;
 pub use session::{login_cookie, Staff, LOGIN_FORM_SECONDS, SESSION_COOKIE};
 
-use crate::startup::AppState;
+use crate::http::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {

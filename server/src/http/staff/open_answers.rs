@@ -2,15 +2,16 @@
 //! counts per theme (through the engine). Every action is a form post with the CSRF token,
 //! answered with the same page and a message.
 
+use super::error::StaffError;
 use super::figures::{count, encode, HIDDEN};
-use super::render::{page, StaffError};
+use super::render::page;
 use super::research::{wave_choices, RESEARCH};
 use super::session::Staff;
 use crate::domain::results::population::{setting_groups, setting_label};
 use crate::domain::results::themes::ThemeRow as CountsRow;
+use crate::http::AppState;
 use crate::results::themes::{readable, theme_counts};
 use crate::results::{ResultsError, Source};
-use crate::startup::AppState;
 use crate::store::open_answers::{self, Filter};
 use crate::store::{staff as staff_store, waves};
 use axum::extract::{Path, Query, State};

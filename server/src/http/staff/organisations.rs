@@ -2,12 +2,13 @@
 //! through the same parser and the same import, so a form row and a file row obey one set of
 //! rules.
 
-use super::render::{page, StaffError};
+use super::error::StaffError;
+use super::render::page;
 use super::session::Staff;
 use crate::domain::organisation_import::{self, COLUMNS};
 use crate::domain::staff::Role;
 use crate::domain::SettingType;
-use crate::startup::AppState;
+use crate::http::AppState;
 use crate::store::{organisations, staff as staff_store};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;

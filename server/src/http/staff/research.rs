@@ -1,18 +1,19 @@
 //! The researchers' results pages: the national overview and breakdowns of a published wave,
 //! and the download of any view in any format (each download in the audit log).
 
+use super::error::StaffError;
 use super::figures::{chart, count, encode, export_links, mean, share, share_of, HIDDEN};
-use super::render::{page, StaffError};
+use super::render::page;
 use super::session::Staff;
 use crate::domain::instrument::Instrument;
 use crate::domain::results::{Dimension, GroupResult, ItemResult};
 use crate::domain::staff::Role;
 use crate::domain::wave::WaveState;
 use crate::export::Format;
+use crate::http::AppState;
 use crate::results::exports::{export_view, View, ViewError};
 use crate::results::views::{both, text};
 use crate::results::{self, methods, ResultsError};
-use crate::startup::AppState;
 use crate::store::{staff as staff_store, waves};
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -149,7 +150,7 @@ async fn show(
         w.state == WaveState::Published
     })?;
     let dimension = dimension(query.by.as_deref(), Dimension::Overall)?;
-    let instrument = crate::submission::instrument_of(&state, &wave).await?;
+    let instrument = state.instrument_of(&wave).await?;
     let def = instrument.def();
     let item_key = query
         .item

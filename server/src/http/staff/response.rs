@@ -1,11 +1,12 @@
 //! Response tracking: per location, codes handed out and used against children placed.
 //! Institutions see their own locations; researchers see all. The store applies the scope.
 
+use super::error::StaffError;
 use super::figures::HIDDEN;
-use super::render::{page, StaffError};
+use super::render::page;
 use super::session::{Staff, ORGANISATION_READERS};
+use crate::http::AppState;
 use crate::participation::{response_per_location, response_rate, wave_to_follow};
-use crate::startup::AppState;
 use crate::store::codes::CodeCounts;
 use crate::store::organisations::LocationRow;
 use crate::store::waves;

@@ -8,11 +8,11 @@
 //! value and puts the same value in the form; a sign-in without both, equal, is refused. The
 //! cookie is `__Host-` prefixed when Secure, so a sibling subdomain cannot plant one.
 
-use super::render::StaffError;
+use super::error::StaffError;
 use crate::accounts::{self, SignInError};
 use crate::auth::token::{constant_time_eq, Token};
 use crate::domain::staff::{Role, Scope};
-use crate::startup::AppState;
+use crate::http::AppState;
 use crate::store::staff::{self as store, StaffUser};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;

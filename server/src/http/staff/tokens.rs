@@ -1,9 +1,10 @@
 //! Personal API tokens, for every staff member: made here (shown once), listed, revoked.
 
-use super::render::{page, StaffError};
+use super::error::StaffError;
+use super::render::page;
 use super::session::{CsrfForm, Staff};
 use crate::auth::token::Token;
-use crate::startup::AppState;
+use crate::http::AppState;
 use crate::store::{staff as staff_store, tokens};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -1,10 +1,11 @@
 //! Researchers create waves and move them along their lifecycle.
 
-use super::render::{page, StaffError};
+use super::error::StaffError;
+use super::render::page;
 use super::session::Staff;
 use crate::domain::staff::Role;
 use crate::domain::wave::WaveState;
-use crate::startup::AppState;
+use crate::http::AppState;
 use crate::store::waves::{self, WaveChangeError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -8,10 +8,9 @@ use crate::domain::instrument::Instrument;
 use crate::domain::response::FieldError;
 use crate::domain::SettingType;
 use crate::http::error::ApiError;
+use crate::http::AppState;
 use crate::participation::{check_code, CodeRefusal, Expected};
-use crate::startup::AppState;
 use crate::store::{drafts, waves};
-use crate::submission;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -91,7 +90,7 @@ async fn check(
             return Err(ApiError::Code(refusal));
         }
     };
-    let instrument = submission::instrument_of(&state, &accepted.wave).await?;
+    let instrument = state.instrument_of(&accepted.wave).await?;
     let setting = accepted.placement.setting;
     Ok(Json(Accepted {
         survey: format!("/survey/app/{}/{}", accepted.wave.label, setting.as_str()),
@@ -193,7 +192,7 @@ async fn document(
     let (Some(wave), Ok(setting)) = (found, setting_type.parse::<SettingType>()) else {
         return not_found();
     };
-    let instrument = match submission::instrument_of(&state, &wave).await {
+    let instrument = match state.instrument_of(&wave).await {
         Ok(i) => i,
         Err(e) => {
             tracing::warn!(error = %e, "survey document unavailable");

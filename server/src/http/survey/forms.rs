@@ -1,14 +1,12 @@
 //! The survey as plain HTML forms: the start page posts the code here, every screen posts its
 //! answer, and the last one sends the whole survey through the same checks as the JSON API.
 
-use super::screen::{screen_of, take_answer, AnswerForm};
+use super::screen::{screen_of, take_answer, AnswerForm, Current};
 use super::{child_page, html, kiosk_of, lang_of, survey_cookie, token_of, LangQuery};
 use crate::auth::token::Token;
-use crate::domain::instrument::Instrument;
 use crate::domain::survey::{self, Draft};
-use crate::domain::SettingType;
+use crate::http::AppState;
 use crate::participation::{check_code, check_code_hash, CodeRefusal, Expected};
-use crate::startup::AppState;
 use crate::store::drafts;
 use crate::submission::{self, SubmitError};
 use axum::extract::{Query, State};
@@ -17,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use std::sync::Arc;
 use veilig_frontend::i18n::Lang;
 use veilig_frontend::survey::{render_lost, render_step, StepPage};
 
@@ -106,20 +103,6 @@ async fn start(
         .into_response()
 }
 
-/// The survey under way for this browser, with what the screens need.
-pub(super) struct Current {
-    code_hash: String,
-    pub draft: Draft,
-    pub instrument: Arc<Instrument>,
-    pub setting: SettingType,
-}
-
-impl Current {
-    pub fn lang(&self, state: &AppState) -> Lang {
-        lang_of(state, Some(self.draft.language.as_str()))
-    }
-}
-
 enum Lost {
     /// No survey for this browser (or it was sent): start again with the code.
     NoSurvey,
@@ -145,7 +128,8 @@ async fn current(state: &AppState, headers: &HeaderMap) -> Result<Current, Lost>
         Ok(a) => a,
         Err(refusal) => return Err(Lost::Refused(refusal)),
     };
-    let instrument = submission::instrument_of(state, &accepted.wave)
+    let instrument = state
+        .instrument_of(&accepted.wave)
         .await
         .map_err(unavailable)?;
     let setting = accepted.placement.setting;
@@ -256,7 +240,7 @@ async fn send(
     // The response is stored in the questionnaire's language (a test locale in its base one).
     let mut draft = c.draft.clone();
     draft.language = lang.content_code().to_string();
-    match submission::submit_draft(&state, &c.code_hash, &draft).await {
+    match submission::submit_draft(state.desk(), &c.code_hash, &draft).await {
         Ok(_) => (
             [(header::SET_COOKIE, survey_cookie(&state, "", true))],
             Redirect::to(&format!("/survey/thanks?lang={}", lang.code())),

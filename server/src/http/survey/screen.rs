@@ -1,15 +1,32 @@
 //! One screen of the plain survey: what it shows of the survey under way, and taking in what
 //! the child chose on it. The same rules as survey.js on the device (see routing.js).
 
-use super::forms::Current;
 use super::{lang_of, offered_languages, question_screen, text_in};
 use crate::domain::demographics::{AgeBand, Gender, TimeHere};
+use crate::domain::instrument::Instrument;
 use crate::domain::response::DONT_KNOW;
+use crate::domain::survey::Draft;
 use crate::domain::survey::{self, about_key, item_key, Step, OPEN_KEY};
-use crate::startup::AppState;
+use crate::domain::SettingType;
+use crate::http::AppState;
 use serde::Deserialize;
+use std::sync::Arc;
 use veilig_frontend::i18n::Lang;
 use veilig_frontend::survey::Screen;
+
+/// The survey under way for this browser, with what the screens need.
+pub(super) struct Current {
+    pub code_hash: String,
+    pub draft: Draft,
+    pub instrument: Arc<Instrument>,
+    pub setting: SettingType,
+}
+
+impl Current {
+    pub fn lang(&self, state: &AppState) -> Lang {
+        lang_of(state, Some(self.draft.language.as_str()))
+    }
+}
 
 /// The screen of the draft's step, with the answers given on it (never concealed ones).
 pub(super) fn screen_of(state: &AppState, c: &Current, lang: Lang) -> Screen {

@@ -2,13 +2,14 @@
 //! quarters; institution viewers read them; researchers read every organisation's and see the
 //! national table beside felt safety. The store applies the scope.
 
-use super::render::{page, StaffError};
+use super::error::StaffError;
+use super::render::page;
 use super::session::{Staff, ORGANISATION_READERS};
 use crate::domain::incidents::{field_name, Kind, Perpetrator, Quarter, QuarterReport};
 use crate::domain::staff::{Role, Scope};
 use crate::domain::SettingType;
+use crate::http::AppState;
 use crate::incidents::{self, RegisterError};
-use crate::startup::AppState;
 use crate::store::{incidents as store, organisations};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -3,12 +3,13 @@
 use super::IncidentQuery;
 use crate::domain::incidents::{Kind, Perpetrator};
 use crate::domain::wave::WaveState;
+use crate::http::staff::error::StaffError;
 use crate::http::staff::figures::{rate, share, HIDDEN};
-use crate::http::staff::render::{page, StaffError};
+use crate::http::staff::render::page;
 use crate::http::staff::session::Staff;
+use crate::http::AppState;
 use crate::incidents::{self, IncidentRow};
 use crate::results::ResultsError;
-use crate::startup::AppState;
 use crate::store::{organisations, waves};
 use axum::response::{IntoResponse, Response};
 use veilig_frontend::staff::{IncidentsNationalPage, NationalIncidentRow};
