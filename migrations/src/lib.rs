@@ -23,6 +23,7 @@ mod m20261125_000012_create_published_tables;
 mod m20261204_000013_tune_postgres_writes;
 mod m20261206_000014_drop_family_tables;
 mod m20261206_000020_add_hash_version_to_access_codes;
+mod m20261207_000021_create_incident_revision;
 mod without_rowid;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_tune_postgres_writes::Migration),
             Box::new(m20261206_000014_drop_family_tables::Migration),
             Box::new(m20261206_000020_add_hash_version_to_access_codes::Migration),
+            Box::new(m20261207_000021_create_incident_revision::Migration),
         ]
     }
 }

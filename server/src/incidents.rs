@@ -139,7 +139,20 @@ impl IncidentTable {
 /// see, and the one every institution benchmark is taken from.
 pub async fn setting_table(state: &Source<'_>, wave: &Wave) -> Result<IncidentTable, ResultsError> {
     let felt = results::table(state, wave, Dimension::SettingType).await?;
-    let mut by_setting = store::national_sums(state.db, &wave_quarters(wave)).await?;
+    // The revision first: sums read after it are at least as new as it says.
+    let revision = store::revision(state.db).await?;
+    let sums = match state.published.incident_sums(wave.id, revision) {
+        Some(sums) => sums,
+        None => {
+            let sums =
+                std::sync::Arc::new(store::national_sums(state.db, &wave_quarters(wave)).await?);
+            state
+                .published
+                .keep_incident_sums(wave.id, revision, sums.clone());
+            sums
+        }
+    };
+    let mut by_setting = (*sums).clone();
     let mut rows: Vec<(SettingType, IncidentRow)> = SettingType::ALL
         .into_iter()
         .map(|s| {

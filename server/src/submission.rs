@@ -2,13 +2,13 @@
 //! questionnaire, scrub the open answer, and store it all at once. Used by the JSON API and by
 //! the plain-HTML survey.
 
+use crate::domain::access_code::CodeKey;
 use crate::domain::response::{self, Envelope, FieldError};
 use crate::domain::scrub::scrub;
 use crate::domain::submission::submission_hash;
-use crate::participation::{check_code, check_code_hash, AcceptedCode, CodeRefusal, Expected};
-use crate::domain::access_code::CodeKey;
 use crate::intake::Intake;
 use crate::mixer::Mixer;
+use crate::participation::{check_code, check_code_hash, AcceptedCode, CodeRefusal, Expected};
 use crate::pepper::Pepper;
 use crate::store::instruments::{load_instrument, InstrumentCache};
 use crate::store::responses::{self, NewResponse, SubmitOutcome};
@@ -55,23 +55,23 @@ pub async fn submit(
     envelope: Envelope,
 ) -> Result<(SubmitOutcome, Receipt), SubmitError> {
     let hash = submission_hash(&envelope.submission_id.to_string());
-    let accepted =
-        match check_code(state.db, state.code_key, &envelope.code, Expected::ANY).await? {
-            Ok(accepted) => accepted,
-            // A retry of a submission that was stored: same answer as the first time, also once
-            // the wave has closed (only the device that sent it knows its submission id).
-            Err(CodeRefusal::Used | CodeRefusal::WaveNotOpen)
-                if responses::submission_exists(state.db, &hash).await? =>
-            {
-                let receipt = Receipt {
-                    status: "stored",
-                    submission_id: envelope.submission_id.to_string(),
-                    wave: String::new(),
-                };
-                return Ok((SubmitOutcome::AlreadyStored, receipt));
-            }
-            Err(refusal) => return Err(SubmitError::Code(refusal)),
-        };
+    let accepted = match check_code(state.db, state.code_key, &envelope.code, Expected::ANY).await?
+    {
+        Ok(accepted) => accepted,
+        // A retry of a submission that was stored: same answer as the first time, also once
+        // the wave has closed (only the device that sent it knows its submission id).
+        Err(CodeRefusal::Used | CodeRefusal::WaveNotOpen)
+            if responses::submission_exists(state.db, &hash).await? =>
+        {
+            let receipt = Receipt {
+                status: "stored",
+                submission_id: envelope.submission_id.to_string(),
+                wave: String::new(),
+            };
+            return Ok((SubmitOutcome::AlreadyStored, receipt));
+        }
+        Err(refusal) => return Err(SubmitError::Code(refusal)),
+    };
     store_checked(state, accepted, envelope, hash).await
 }
 

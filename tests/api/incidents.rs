@@ -131,4 +131,28 @@ on_both_databases! {
         use veilig::domain::SettingType::*;
         assert!(rate(Gezinshuis) < rate(OpenResidential) && rate(OpenResidential) < rate(Justice));
     }
+
+    async fn a_correction_saved_by_another_server_reaches_the_sums_this_one_remembers(app) {
+        app.with_demo_data().await;
+        let wave = veilig::store::waves::find_by_label(&app.db, "2021").await.unwrap().unwrap();
+        let cache = veilig::store::instruments::InstrumentCache::default();
+        let published = veilig::results::published::PublishedTables::default();
+        let source = veilig::results::Source { db: &app.db, instruments: &cache, k: 10, published: &published };
+        let before = veilig::incidents::setting_table(&source, &wave).await.unwrap().total.totals;
+        let recorded = |t: &veilig::domain::incidents::IncidentTotals| t.recorded(Kind::Physical, Perpetrator::Peer);
+        // Another server corrects a quarter: straight into the database, past this server.
+        let quarters = veilig::incidents::wave_quarters(&wave);
+        let mut stored = veilig::store::incidents::list(&app.db, Scope::National, Some(&quarters)).await.unwrap().remove(0);
+        let mut tally = stored.report.cell(Kind::Physical, Perpetrator::Peer);
+        tally.recorded += 7;
+        stored.report.set(Kind::Physical, Perpetrator::Peer, tally).unwrap();
+        let txn = sea_orm::TransactionTrait::begin(&app.db).await.unwrap();
+        assert!(veilig::store::incidents::save(&txn, Scope::National, stored.organisation_id, &stored.report).await.unwrap());
+        txn.commit().await.unwrap();
+        let after = veilig::incidents::setting_table(&source, &wave).await.unwrap().total.totals;
+        assert_eq!(recorded(&after), recorded(&before) + 7, "the remembered sums were read again");
+        // Without a registration in between, the same sums come back.
+        let again = veilig::incidents::setting_table(&source, &wave).await.unwrap().total.totals;
+        assert_eq!(again, after);
+    }
 }

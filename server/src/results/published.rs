@@ -5,19 +5,28 @@
 //! (an export's `--k`) hides more of the same publication; nothing lowers its k.
 
 use super::Source;
+use crate::domain::incidents::IncidentTotals;
 use crate::domain::results::register::{LocationEntry, OrganisationEntry, RegionEntry};
 use crate::domain::results::{compute, Publication, PublicationInput, Register};
+use crate::domain::SettingType;
 use crate::store::published as store;
 use crate::store::results as counts;
 use crate::store::waves::Wave;
 use sea_orm::{ConnectionTrait, DbErr};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-/// Publications this server has read or made, per wave and k (its own k under 0).
+/// National incident sums per setting type over a wave's quarters.
+pub type IncidentSums = Arc<BTreeMap<SettingType, IncidentTotals>>;
+
+/// Publications this server has read or made, per wave and k (its own k under 0), and the
+/// national incident sums shown beside them, per wave with the registration revision they were
+/// read at (`store::incidents::revision`): summing every organisation's registrations is most of
+/// an institution dashboard's time otherwise.
 #[derive(Debug, Default)]
 pub struct PublishedTables {
     kept: Mutex<HashMap<(i32, u64), Arc<Publication>>>,
+    incident_sums: Mutex<HashMap<i32, (i64, IncidentSums)>>,
 }
 
 impl PublishedTables {
@@ -28,6 +37,20 @@ impl PublishedTables {
     fn keep(&self, wave_id: i32, k: u64, publication: Arc<Publication>) {
         if let Ok(mut kept) = self.kept.lock() {
             kept.insert((wave_id, k), publication);
+        }
+    }
+
+    /// The incident sums of a wave read at `revision`, if this server has them.
+    pub fn incident_sums(&self, wave_id: i32, revision: i64) -> Option<IncidentSums> {
+        let kept = self.incident_sums.lock().ok()?;
+        kept.get(&wave_id)
+            .filter(|(at, _)| *at == revision)
+            .map(|(_, sums)| sums.clone())
+    }
+
+    pub fn keep_incident_sums(&self, wave_id: i32, revision: i64, sums: IncidentSums) {
+        if let Ok(mut kept) = self.incident_sums.lock() {
+            kept.insert(wave_id, (revision, sums));
         }
     }
 }

@@ -172,6 +172,20 @@ pub async fn national_sums<C: ConnectionTrait>(
         .collect())
 }
 
+/// How many registrations were ever saved. Read it before the sums it vouches for: sums read
+/// after a registration committed may then be kept under the revision before it (and are read
+/// again), never the other way round.
+pub async fn revision<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT revision FROM incident_revision WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom("incident_revision has no row".into()))?;
+    row.try_get("", "revision")
+}
+
 /// One organisation's report for a setting type and quarter, if the scope may see it.
 pub async fn find<C: ConnectionTrait>(
     db: &C,
@@ -221,6 +235,13 @@ pub async fn save<C: ConnectionTrait>(
             ..Default::default()
         });
     }
+    // Raised in the same transaction as the rows: a server that read the revision before the
+    // commit reads the sums again after it.
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "UPDATE incident_revision SET revision = revision + 1 WHERE id = 1",
+    ))
+    .await?;
     use incident_count::Column as Col;
     incident_count::Entity::insert_many(rows)
         .on_conflict(
