@@ -212,7 +212,9 @@ impl Browser {
         }
     }
 
-    /// Runs axe-core (WCAG 2.0–2.2 A and AA rules) and returns the violations, described.
+    /// Runs axe-core (WCAG 2.0–2.2 A and AA rules, and SC 2.5.3 "label in name", which axe
+    /// files under its experimental rules and does not run by tag) and returns the violations,
+    /// described.
     pub async fn axe_violations(&self) -> Vec<String> {
         let path = std::env::var("VEILIG_AXE_JS")
             .map(PathBuf::from)
@@ -234,8 +236,10 @@ impl Browser {
             .client
             .execute_async(
                 r#"const done = arguments[arguments.length - 1];
+                   const described = r => r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '));
                    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-                      .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                      .then(tagged => axe.run(document, { runOnly: { type: 'rule', values: ['label-content-name-mismatch'] } })
+                         .then(named => done(described(tagged).concat(described(named)))))
                       .catch(e => done(['axe failed: ' + e]));"#,
                 vec![],
             )

@@ -379,6 +379,8 @@ async fn an_administrator_manages_accounts_and_reads_the_audit_log() {
     assert!(flash.contains("Temporary password"), "{flash}");
     let users = browser.text_of("table.data").await;
     assert!(users.contains("nieuw@instelling.nl"), "{users}");
+    // With another account listed, its row has buttons to check too.
+    no_violations(&browser, "users-listed").await;
 
     let id = veilig::store::staff::find_user_by_email(
         &app.db,

@@ -40,7 +40,7 @@ pub fn UsersPage(
                             <td class="actions">
                                 <form method="post" action=reset class="inline">
                                     <input type="hidden" name="csrf" value=csrf.clone()/>
-                                    <button type="submit" class="secondary" aria-label=format!("Reset the password of {}", u.email)>"Reset password"</button>
+                                    <button type="submit" class="secondary" aria-label=format!("Reset password for {}", u.email)>"Reset password"</button>
                                 </form>
                                 <form method="post" action=toggle class="inline">
                                     <input type="hidden" name="csrf" value=csrf/>
