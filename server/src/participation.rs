@@ -8,7 +8,7 @@ use crate::domain::wave::WaveState;
 use crate::pepper::Pepper;
 use crate::store::codes::{self, StoredCode};
 use crate::store::organisations::LocationRow;
-use crate::store::organisations::Placement;
+use crate::store::placement::Placement;
 use crate::store::waves::{self, Wave};
 use sea_orm::{DatabaseConnection, DbErr};
 

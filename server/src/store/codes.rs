@@ -2,7 +2,7 @@
 //! plain codes exist only in the answer to whoever made them (to print the cards).
 
 use super::entity::{access_code, wave};
-use super::organisations::{Placement, PLACEMENT_COLUMNS};
+use super::placement::{Placement, PLACEMENT_COLUMNS};
 use super::scope::by_location;
 use super::waves::Wave;
 use crate::domain::access_code::{AccessCode, CodeKey, CodeState, KEYED_HASH};

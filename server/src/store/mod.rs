@@ -12,6 +12,7 @@ pub mod mixing;
 pub mod open_answers;
 pub mod organisations;
 pub mod pairs;
+pub mod placement;
 pub mod published;
 pub mod rekey;
 pub mod responses;

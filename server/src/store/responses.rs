@@ -3,7 +3,7 @@
 //! counts. Taking one in is `store::intake`.
 
 use super::bulk::insert_rows;
-use super::organisations::Placement;
+use super::placement::Placement;
 use crate::domain::demographics::Demographics;
 use crate::domain::instrument::AnswersSoFar;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType, Value};
@@ -105,8 +105,7 @@ pub async fn insert_responses<C: ConnectionTrait>(
     batch: &[NewResponse],
 ) -> Result<(), DbErr> {
     let placements =
-        super::organisations::placements(db, &batch.iter().map(|r| r.location_id).collect())
-            .await?;
+        super::placement::placements(db, &batch.iter().map(|r| r.location_id).collect()).await?;
     let mut responses = Vec::with_capacity(batch.len());
     let mut answers = Vec::new();
     let mut open_answers = Vec::new();
