@@ -152,7 +152,6 @@ pub async fn setting_table(state: &Source<'_>, wave: &Wave) -> Result<IncidentTa
             sums
         }
     };
-    let mut by_setting = (*sums).clone();
     let mut rows: Vec<(SettingType, IncidentRow)> = SettingType::ALL
         .into_iter()
         .map(|s| {
@@ -171,7 +170,7 @@ pub async fn setting_table(state: &Source<'_>, wave: &Wave) -> Result<IncidentTa
                     domains: Vec::new(),
                     items: Vec::new(),
                 });
-            let totals = by_setting.remove(&s).unwrap_or_default();
+            let totals = sums.get(&s).cloned().unwrap_or_default();
             (
                 s,
                 IncidentRow {

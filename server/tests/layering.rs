@@ -210,11 +210,10 @@ fn layer_breaks(graph: &Graph) -> Vec<String> {
             continue;
         };
         for used in uses {
-            if layer_of(used).is_some_and(|theirs| theirs > mine) {
+            if let Some(theirs) = layer_of(used).filter(|theirs| *theirs > mine) {
                 breaks.push(format!(
                     "`{module}` ({}) uses `{used}` ({}), a layer above it",
-                    LAYERS[mine].0,
-                    LAYERS[layer_of(used).unwrap_or(mine)].0
+                    LAYERS[mine].0, LAYERS[theirs].0
                 ));
             }
         }
