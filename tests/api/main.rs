@@ -3,6 +3,7 @@
 mod anonymity;
 mod authorization;
 mod compare;
+mod constraints;
 mod dashboard;
 mod database_down;
 mod demo;

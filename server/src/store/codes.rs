@@ -13,7 +13,7 @@ use crate::pepper::Pepper;
 use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set, SqlErr, Statement, TransactionTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set, Statement, TransactionTrait,
 };
 use std::collections::HashSet;
 
@@ -116,7 +116,7 @@ async fn insert_batch(
             }
             Err(e)
                 if attempt < ATTEMPTS
-                    && matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+                    && super::unique_violated(&e) == Some(super::Unique::CodeHash) =>
             {
                 savepoint.rollback().await?;
             }

@@ -4,7 +4,7 @@
 
 use super::responses::{known_submissions, submission_exists, NewResponse, SubmitOutcome};
 use crate::domain::access_code::CodeState;
-use sea_orm::{DatabaseConnection, DbErr, SqlErr};
+use sea_orm::{DatabaseConnection, DbErr};
 
 /// Takes in a response for `code`: the code is marked used and the whole response is held in
 /// `pending_response`, in one transaction, so it is stored whole or not at all. The mixer
@@ -41,7 +41,7 @@ pub async fn submit(
             txn.commit().await?;
             Ok(SubmitOutcome::Created)
         }
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if super::unique_violated(&e) == Some(super::Unique::HeldSubmission) => {
             txn.rollback().await?;
             Ok(SubmitOutcome::AlreadyStored)
         }

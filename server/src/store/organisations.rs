@@ -10,7 +10,7 @@ use crate::domain::staff::Scope;
 use crate::domain::SettingType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionSession, TransactionTrait,
+    Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -57,10 +57,6 @@ pub enum CreateError {
     /// 500: logged; the user sees a generic message.
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Case first ignored, then respected, so the order is total and the same on every database.
@@ -405,7 +401,7 @@ pub async fn create_organisation<C: TransactionTrait>(
         .await
         // Two people adding the same name at once meet the unique index here.
         .map_err(|e| {
-            if is_unique_violation(&e) {
+            if super::unique_violated(&e) == Some(super::Unique::OrganisationName) {
                 duplicate()
             } else {
                 CreateError::Db(e)
@@ -455,7 +451,7 @@ pub async fn create_location<C: ConnectionTrait>(
         .await
         // Two people adding the same name at once meet the unique index here.
         .map_err(|e| {
-            if is_unique_violation(&e) {
+            if super::unique_violated(&e) == Some(super::Unique::LocationName) {
                 duplicate()
             } else {
                 CreateError::Db(e)

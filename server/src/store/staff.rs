@@ -81,8 +81,8 @@ pub async fn create_user<C: ConnectionTrait>(
     .insert(db)
     .await
     // Two requests racing past the check above meet the unique index here.
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => CreateUserError::EmailTaken,
+    .map_err(|e| match super::unique_violated(&e) {
+        Some(super::Unique::StaffEmail) => CreateUserError::EmailTaken,
         _ => CreateUserError::Db(e),
     })?;
     Ok(StaffUser::try_from(model)?)

@@ -313,10 +313,8 @@ pub async fn create_draft<C: ConnectionTrait>(
         },
     )
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            WaveChangeError::LabelTaken(label.to_string())
-        }
+    .map_err(|e| match super::unique_violated(&e) {
+        Some(super::Unique::WaveLabel) => WaveChangeError::LabelTaken(label.to_string()),
         _ => WaveChangeError::Db(e),
     })
 }
