@@ -285,6 +285,10 @@ on_both_databases! {
             assert_eq!(app.post_json("/api/v1/responses", &body).await.status(), 201);
             hashes.push(veilig::domain::submission::submission_hash(body["submission_id"].as_str().unwrap()));
             markers.push(marker);
+            // A busy wave: the mixer moves what arrived in batches, one after the other.
+            if i % 40 == 39 {
+                app.mix_responses().await;
+            }
         }
         // Everything the server does: mixing in batches while open, closing, publishing.
         app.publish("2023").await;
@@ -294,6 +298,7 @@ on_both_databases! {
                 rows.iter().enumerate().map(|(i, r)| (r[0].as_str(), i)).collect();
             keys.iter().map(|k| at[k.as_str()] as f64).collect()
         };
+        let mut answer_orders: Vec<(&str, Vec<f64>)> = Vec::new();
         let response_rows = app.strings("SELECT submission_hash AS h FROM response", &["h"]).await;
         orders.push(("response rows", position_of(response_rows, &hashes)));
         let open_rows = app.strings("SELECT text AS t FROM open_answer", &["t"]).await;
@@ -315,6 +320,29 @@ on_both_databases! {
                         rows.into_iter().map(|r| (r[0].clone(), r[1].parse().unwrap())).collect();
                     orders.push((what, keys.iter().map(|k| xmin[k]).collect()));
                 }
+                // The shuffle builds answer's primary key again after the move.
+                let keys = app.strings("SELECT conname::text AS c FROM pg_constraint \
+                    WHERE conrelid = 'answer'::regclass AND contype = 'p'", &["c"]).await;
+                assert_eq!(keys.len(), 1, "answer keeps its primary key");
+                // Answers carry no text of their own: each is placed by its response's arrival.
+                let answers = "SELECT r.submission_hash AS h, a.xmin::text AS x FROM answer a \
+                    JOIN response r ON r.id = a.response_id WHERE a.item_key = 'safe_home'";
+                let rows = app.strings(&format!("{answers} ORDER BY a.ctid"), &["h", "x"]).await;
+                let arrival: std::collections::HashMap<&str, f64> =
+                    hashes.iter().enumerate().map(|(i, h)| (h.as_str(), i as f64)).collect();
+                let by_ctid: Vec<f64> = rows.iter().map(|r| arrival[r[0].as_str()]).collect();
+                let xmin: Vec<f64> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
+                // Arrival ranks in ctid order: Spearman against position, like the others.
+                let mut at = vec![0.0; N];
+                for (position, a) in by_ctid.iter().enumerate() {
+                    at[*a as usize] = position as f64;
+                }
+                let mut xmin_at = vec![0.0; N];
+                for (a, x) in by_ctid.iter().zip(&xmin) {
+                    xmin_at[*a as usize] = *x;
+                }
+                answer_orders.push(("answer ctid", at));
+                answer_orders.push(("answer xmin", xmin_at));
                 let dump = pg_dump(&app);
                 orders.push(("pg_dump responses", positions_in(dump.as_bytes(), &hashes)));
                 orders.push(("pg_dump open answers", positions_in(dump.as_bytes(), &markers)));
@@ -331,7 +359,7 @@ on_both_databases! {
                 orders.push(("file positions of open answers", positions_in(&files, &markers)));
             }
         }
-        for (what, positions) in &orders {
+        for (what, positions) in orders.iter().chain(&answer_orders) {
             let rho = spearman(positions);
             assert!(rho.abs() < 0.15, "{what} follow arrival: Spearman ρ = {rho:.2}");
         }
