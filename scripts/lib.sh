@@ -46,10 +46,12 @@ ensure_compressors() {
   command -v brotli >/dev/null || apt_install brotli || say "brotli not available: assets are served gzip-compressed only"
 }
 
+# Chromium and ChromeDriver for the browser tests, and pdftotext to read what they print.
 ensure_chromium() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     apt_install chromium chromium-driver
   fi
+  command -v pdftotext >/dev/null || apt_install poppler-utils
 }
 
 # axe-core from npm, kept in target/ (not committed), read by the browser tests from disk.

@@ -284,6 +284,41 @@ impl Browser {
             .await;
     }
 
+    /// Prints the page to PDF as Chromium prints to paper (the page's own `@page` size), keeps
+    /// it beside the screenshots as `{name}.pdf`, and returns the text `pdftotext` reads from
+    /// it, page by page, in layout order.
+    pub async fn printed_text(&self, name: &str) -> Vec<String> {
+        let printed = self
+            .cdp(
+                "Page.printToPDF",
+                json!({ "preferCSSPageSize": true, "printBackground": false }),
+            )
+            .await;
+        let pdf = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            printed["data"].as_str().expect("a PDF"),
+        )
+        .expect("base64");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join(format!("{name}.pdf"));
+        std::fs::write(&file, pdf).expect("the PDF is written");
+        let out = std::process::Command::new("pdftotext")
+            .args(["-layout", file.to_str().unwrap(), "-"])
+            .output()
+            .expect("pdftotext runs (poppler-utils; scripts/test.sh installs it)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .split('\u{c}')
+            .map(str::to_string)
+            .filter(|page| !page.trim().is_empty())
+            .collect()
+    }
+
     pub async fn text_of(&self, css: &str) -> String {
         self.client
             .find(Locator::Css(css))

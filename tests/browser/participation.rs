@@ -123,7 +123,7 @@ async fn a_researcher_sets_up_a_wave_and_an_institution_prints_cards_and_follows
         .click()
         .await
         .unwrap();
-    fill(&browser, "count", "6").await;
+    fill(&browser, "count", "20").await;
     submit(&browser, "/staff/codes").await;
     c.wait()
         .for_element(Locator::Css(".code-cards"))
@@ -133,7 +133,7 @@ async fn a_researcher_sets_up_a_wave_and_an_institution_prints_cards_and_follows
         .find_all(Locator::Css(".code-card .card-code"))
         .await
         .unwrap();
-    assert_eq!(cards.len(), 6);
+    assert_eq!(cards.len(), 20);
     let mut codes = Vec::new();
     for card in cards {
         codes.push(card.text().await.unwrap());
@@ -143,7 +143,7 @@ async fn a_researcher_sets_up_a_wave_and_an_institution_prints_cards_and_follows
             .await
             .unwrap()
             .len(),
-        6
+        20
     );
     browser.screenshot("staff-code-sheet").await;
     assert_eq!(
@@ -164,6 +164,7 @@ async fn a_researcher_sets_up_a_wave_and_an_institution_prints_cards_and_follows
         serde_json::json!("none"),
         "on screen the header shows"
     );
+    printed_cards_are_legible(&browser, &codes).await;
 
     // Two children answer; the response page follows.
     let wave = veilig::store::waves::find_by_label(&app.db, "2025")
@@ -191,4 +192,72 @@ async fn a_researcher_sets_up_a_wave_and_an_institution_prints_cards_and_follows
         "staff response page"
     );
     browser.close().await;
+}
+
+/// The code sheet on paper: eight cards on an A4 page, each whole inside its own box (none
+/// overlaps another, nothing is cut off), QR codes of at least 25 mm, and every code readable
+/// from the PDF Chromium prints, on the page its card is on.
+async fn printed_cards_are_legible(browser: &Browser, codes: &[String]) {
+    // A4 inside the sheet's 10 mm margins, at 96 CSS pixels to the inch: 190 x 277 mm.
+    browser.viewport((718, 1047)).await;
+    browser.emulate_media("print").await;
+    let cards = browser
+        .eval(
+            "return [...document.querySelectorAll('.code-card')].map(card => {
+               const r = card.getBoundingClientRect();
+               const inside = el => { const e = el.getBoundingClientRect();
+                 return e.left >= r.left - 0.5 && e.right <= r.right + 0.5
+                     && e.top >= r.top - 0.5 && e.bottom <= r.bottom + 0.5; };
+               return { left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                 fits: card.scrollHeight <= card.clientHeight + 1
+                    && card.scrollWidth <= card.clientWidth + 1,
+                 within: [...card.children].every(inside),
+                 qr_mm: card.querySelector('.qr svg').getBoundingClientRect().width * 25.4 / 96 };
+             });",
+        )
+        .await;
+    let cards = cards.as_array().expect("the cards' boxes");
+    assert_eq!(cards.len(), codes.len());
+    let f = |card: &serde_json::Value, key: &str| card[key].as_f64().unwrap();
+    for (i, card) in cards.iter().enumerate() {
+        assert_eq!(
+            card["fits"], true,
+            "card {i}'s content is larger than its box: {card}"
+        );
+        assert_eq!(
+            card["within"], true,
+            "card {i} has a part outside its box: {card}"
+        );
+        assert!(
+            f(card, "qr_mm") >= 25.0,
+            "card {i}'s QR code is small: {card}"
+        );
+        for (j, other) in cards.iter().enumerate().skip(i + 1) {
+            let apart = f(card, "right") <= f(other, "left") + 0.5
+                || f(other, "right") <= f(card, "left") + 0.5
+                || f(card, "bottom") <= f(other, "top") + 0.5
+                || f(other, "bottom") <= f(card, "top") + 0.5;
+            assert!(apart, "cards {i} and {j} overlap: {card} {other}");
+        }
+    }
+    let header = browser
+        .eval("return getComputedStyle(document.querySelector('.site-header')).display;")
+        .await;
+    assert_eq!(header, serde_json::json!("none"), "on paper only the cards");
+    let pages = browser.printed_text("code-sheet").await;
+    // Without spaces: the code's letter spacing may read as gaps between its symbols.
+    let per_page: Vec<usize> = pages
+        .iter()
+        .map(|page| page.split_whitespace().collect::<String>())
+        .map(|page| codes.iter().filter(|c| page.contains(c.as_str())).count())
+        .collect();
+    let expected: Vec<usize> = codes.chunks(8).map(<[String]>::len).collect();
+    assert_eq!(per_page, expected, "codes per printed page: {pages:#?}");
+    browser.emulate_media("screen").await;
+    browser
+        .cdp(
+            "Emulation.clearDeviceMetricsOverride",
+            serde_json::json!({}),
+        )
+        .await;
 }
