@@ -18,10 +18,36 @@
     return form.elements[name] ? form.elements[name].value : "";
   };
 
+  // A refused code stays in the field: the page says why below it, names a sign that is on no
+  // card or how many signs were typed, and puts the cursor back in the field.
+  // The messages' order in the box's data-messages (start.rs, refusal_messages).
+  var REFUSALS = ["format", "symbol", "count", "unknown", "used", "closed", "busy", "wrong_location"];
+  var SAME_AS = { revoked: "unknown", wrong_wave: "unknown" };
+  function formatDetail(typed, message) {
+    var alphabet = form.getAttribute("data-alphabet") || "";
+    var signs = typed.replace(/[\s\-\u2010\u2013]/g, "").toUpperCase();
+    for (var i = 0; i < signs.length; i++) {
+      if (alphabet.indexOf(signs.charAt(i)) < 0) return message("symbol").replace("{symbol}", signs.charAt(i));
+    }
+    return message("count").replace("{count}", String(signs.length));
+  }
   function refused(reason) {
-    var wave = field("wave");
-    location.assign("/?error=" + encodeURIComponent(reason) + "&lang=" + encodeURIComponent(field("lang")) +
-      (wave ? "&wave=" + encodeURIComponent(wave) : ""));
+    var box = document.getElementById("code-refused");
+    var input = form.elements.code;
+    var earlier = document.getElementById("code-error");
+    if (earlier) earlier.hidden = true;
+    var messages = (box.getAttribute("data-messages") || "").split("\u001f");
+    var message = function (name) {
+      var at = REFUSALS.indexOf(SAME_AS[name] || name);
+      return messages[at >= 0 ? at : REFUSALS.indexOf("busy")] || "";
+    };
+    var text = message(reason);
+    if (reason === "format") text += " " + formatDetail(input.value, message);
+    box.textContent = text;
+    box.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", "code-hint code-refused");
+    input.focus();
   }
 
   // Opens (or picks up) this code's survey on the device and goes to it.
@@ -59,7 +85,10 @@
       cache: "no-store"
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (response.status !== 200) return refused(response.status === 429 ? "busy" : body.error || "busy");
+        if (response.status !== 200) {
+          busy = false;
+          return refused(response.status === 429 ? "busy" : body.error || "busy");
+        }
         // Begun without JavaScript: go on the same way, so nothing is lost.
         if (body.under_way_on_server) return form.submit();
         return begin(code, body);

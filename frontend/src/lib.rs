@@ -17,7 +17,7 @@ pub use app::{shell, App, AssetUrls, DeviceMode};
 #[cfg(all(test, feature = "ssr"))]
 #[path = "../build/texts.rs"]
 mod texts_build;
-pub use pages::LoginToken;
+pub use pages::{LoginToken, RetryCode, CODE_ALPHABET, CODE_LENGTH};
 
 /// Entry point of the WASM bundle: attaches the app to the server-rendered page.
 #[cfg(feature = "hydrate")]

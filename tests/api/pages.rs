@@ -19,6 +19,32 @@ on_both_databases! {
         assert!(html.contains("<title>Welkom! · Veilig</title>"), "{html}");
     }
 
+    async fn a_refused_code_goes_back_to_the_start_page_in_a_cookie_read_once(app) {
+        let refused = app.client.post(app.url("/survey/start"))
+            .form(&[("code", "k7m-4q9-txo"), ("lang", "en")]).send().await.unwrap();
+        assert_eq!(refused.status(), 303);
+        let to = refused.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(to, "/?error=format&symbol=O&lang=en");
+        let cookie = refused.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cookie.starts_with("veilig_retry=k7m-4q9-txo;"), "{cookie}");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age=60"), "{cookie}");
+        let page = app.client.get(app.url(&to)).header("cookie", "veilig_retry=k7m-4q9-txo").send().await.unwrap();
+        let cleared = page.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cleared.starts_with("veilig_retry=;") && cleared.contains("Max-Age=0"), "{cleared}");
+        assert_eq!(page.headers()["cache-control"], "no-store");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("value=\"k7m-4q9-txo\""), "{html}");
+        assert!(html.contains("The sign O is not on any card."), "{html}");
+        // Too short: the count is named; a cookie with anything but a code's signs is ignored.
+        let short = app.client.post(app.url("/survey/start"))
+            .form(&[("code", "K7M 4Q9"), ("lang", "nl")]).send().await.unwrap();
+        assert_eq!(short.headers()["location"], "/?error=format&count=6&lang=nl");
+        let html = app.client.get(app.url("/?error=format&count=6&lang=nl"))
+            .header("cookie", "veilig_retry=\"><script>").send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Jij typte er 6."), "{html}");
+        assert!(!html.contains("<script>\""), "{html}");
+    }
+
     async fn the_start_page_speaks_english_when_asked(app) {
         let html = app.get("/?lang=en").await.text().await.unwrap();
         assert!(html.contains("<html lang=\"en\""));

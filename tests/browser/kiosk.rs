@@ -103,11 +103,11 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
     browser
         .client
         .wait()
-        .for_element(fantoccini::Locator::Id("code-error"))
+        .for_element(fantoccini::Locator::Css("#code-refused:not([hidden])"))
         .await
         .unwrap();
     assert!(browser
-        .text_of("#code-error")
+        .text_of("#code-refused")
         .await
         .contains("hoort niet bij deze tablet"));
     browser.check_screen("kiosk-wrong-location").await;

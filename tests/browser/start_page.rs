@@ -103,3 +103,141 @@ async fn without_javascript_the_pages_work_as_plain_html() {
     browser.screenshot("start-en-no-js").await;
     browser.close().await;
 }
+
+/// What the field holds and what the page says under it after a refused code.
+async fn field_and_message(browser: &Browser, message: &str) -> (String, String) {
+    let value = browser
+        .eval("return document.getElementById('code').value;")
+        .await;
+    let shown = browser
+        .eval(&format!(
+            "const m = document.getElementById('{message}');
+             return m && !m.hidden ? m.textContent : '';"
+        ))
+        .await;
+    (
+        value.as_str().unwrap_or_default().to_string(),
+        shown.as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_refused_code_stays_in_the_field_and_the_page_names_the_wrong_sign() {
+    let app = spawn_app(Db::Sqlite).await;
+    let browser = Browser::start(true).await;
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    browser.wait_for_hydration().await;
+    c.execute("window.__stayed = true;", vec![]).await.unwrap();
+    let field = c.find(Locator::Id("code")).await.unwrap();
+    // An O is on no card (neither is a 0): the page says which sign to look at again.
+    field.send_keys("k7m 4q9 txo").await.unwrap();
+    c.find(Locator::Css("form.code-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#code-refused:not([hidden])"))
+        .await
+        .expect("the refusal is shown");
+    let (value, message) = field_and_message(&browser, "code-refused").await;
+    assert_eq!(value, "k7m 4q9 txo", "the code stays as typed");
+    assert!(
+        message.contains("Het teken O staat op geen enkel kaartje"),
+        "{message}"
+    );
+    let focused = browser.eval("return document.activeElement.id;").await;
+    assert_eq!(
+        focused,
+        serde_json::json!("code"),
+        "the cursor is back in the field"
+    );
+    let invalid = browser
+        .eval("return document.getElementById('code').getAttribute('aria-invalid');")
+        .await;
+    assert_eq!(invalid, serde_json::json!("true"));
+    assert_eq!(browser.axe_violations().await, Vec::<String>::new());
+    browser.screenshot("start-refused-sign").await;
+
+    // One sign short, then a code no card has: each says so, and the field keeps it.
+    field.clear().await.unwrap();
+    field.send_keys("K7M-4Q9-TX").await.unwrap();
+    field.send_keys("\u{E007}").await.unwrap(); // Enter
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//p[@id='code-refused' and contains(., 'Jij typte er 8')]",
+        ))
+        .await
+        .expect("the number of signs is named");
+    field.send_keys("A").await.unwrap();
+    field.send_keys("\u{E007}").await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//p[@id='code-refused' and contains(., 'We kennen deze code niet')]",
+        ))
+        .await
+        .expect("an unknown code is named");
+    let (value, _) = field_and_message(&browser, "code-refused").await;
+    assert_eq!(value, "K7M-4Q9-TXA");
+    let stayed = browser.eval("return window.__stayed === true;").await;
+    assert_eq!(stayed, serde_json::json!(true), "the page was not reloaded");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn without_javascript_a_refused_code_comes_back_once() {
+    let app = spawn_app(Db::Sqlite).await;
+    let browser = Browser::start(false).await;
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    c.find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys("k7m 4q9 txo")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.code-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("code-error"))
+        .await
+        .expect("the start page says why");
+    let url = c.current_url().await.unwrap();
+    assert!(
+        !url.as_str().to_lowercase().contains("k7m"),
+        "no code in the address: {url}"
+    );
+    // Read through WebDriver, not a script: this browser runs none.
+    let value = |c: fantoccini::Client| async move {
+        let field = c.find(Locator::Id("code")).await.unwrap();
+        field.prop("value").await.unwrap().unwrap_or_default()
+    };
+    assert_eq!(
+        value(c.clone()).await,
+        "k7m4q9txo",
+        "the code comes back (spaces do not matter)"
+    );
+    let message = browser.text_of("#code-error").await;
+    assert!(
+        message.contains("Het teken O staat op geen enkel kaartje"),
+        "{message}"
+    );
+    // Once: the page after it starts empty.
+    c.refresh().await.unwrap();
+    assert_eq!(
+        value(c.clone()).await,
+        "",
+        "the kept code is shown only once"
+    );
+    browser.close().await;
+}

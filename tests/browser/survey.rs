@@ -359,16 +359,21 @@ async fn a_used_code_is_refused_on_the_start_page_with_a_kind_message() {
         .await
         .unwrap();
     browser.click("form.code-form button[type='submit']").await;
+    // Said on the page, which stays: the code is still in the field.
     browser
         .client
         .wait()
-        .for_element(fantoccini::Locator::Id("code-error"))
+        .for_element(fantoccini::Locator::Css("#code-refused:not([hidden])"))
         .await
         .expect("the refusal is shown");
     assert!(browser
-        .text_of("#code-error")
+        .text_of("#code-refused")
         .await
         .contains("This code has already been used"));
+    let kept = browser
+        .eval("return document.getElementById('code').value;")
+        .await;
+    assert_eq!(kept, serde_json::json!(code));
     browser.check_screen("start-used-code").await;
     browser.close().await;
 }

@@ -8,6 +8,52 @@ use crate::i18n::{use_lang, UiTexts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// The signs printed on cards, and how many a code has (the server's `domain::access_code`,
+/// checked equal by a test there). The start page's script names a sign that is on no card.
+pub const CODE_ALPHABET: &str = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+pub const CODE_LENGTH: usize = 9;
+
+/// A code the server refused, given back by the server when it renders the start page after a
+/// plain form post, to show in the field again (see the server's `http::pages`). In the browser
+/// the server-rendered value stays in the field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RetryCode(pub String);
+
+/// What is wrong with a code in the wrong format, as named in the address (`&symbol=O`,
+/// `&count=8`): the first sign that is on no card, or how many signs were typed.
+fn format_detail(
+    symbol: Option<String>,
+    count: Option<String>,
+    texts: &'static UiTexts,
+) -> Option<String> {
+    if let Some(sign) = symbol.filter(|s| s.chars().count() == 1 && !s.trim().is_empty()) {
+        return Some(texts.code_error_symbol.replace("{symbol}", &sign));
+    }
+    let count = count?.parse::<usize>().ok().filter(|n| *n <= 24)?;
+    Some(
+        texts
+            .code_error_length
+            .replace("{count}", &count.to_string()),
+    )
+}
+
+/// The start page's script shows a refusal from these (one attribute, not one per message:
+/// each reactive attribute costs the WASM bundle several kilobytes), in the order of
+/// `REFUSALS` in start.js, separated by a unit separator.
+fn refusal_messages(texts: &'static UiTexts) -> String {
+    [
+        texts.code_error_format,
+        texts.code_error_symbol,
+        texts.code_error_length,
+        texts.code_error_unknown,
+        texts.code_error_used,
+        texts.code_error_closed,
+        texts.code_error_busy,
+        texts.code_error_wrong_location,
+    ]
+    .join("\u{1f}")
+}
+
 /// Why a code was refused, as named in the address after a plain form post (`?error=used`).
 fn error_text(reason: &str, texts: &'static UiTexts) -> Option<&'static str> {
     Some(match reason {
@@ -42,11 +88,20 @@ pub fn StartPage() -> impl IntoView {
     let texts = move || lang.get().texts();
     let query = use_query_map();
     let error = move || {
-        query
-            .read()
-            .get("error")
-            .and_then(|reason| error_text(&reason, lang.get().texts()))
+        let query = query.read();
+        let texts = lang.get().texts();
+        let message = error_text(&query.get("error")?, texts)?;
+        let detail = (query.get("error").as_deref() == Some("format"))
+            .then(|| format_detail(query.get("symbol"), query.get("count"), texts))
+            .flatten();
+        Some(match detail {
+            Some(detail) => format!("{message} {detail}"),
+            None => message.to_string(),
+        })
     };
+    // A refused code comes back in the field (the server's cookie, read once); a QR link's
+    // code comes first.
+    let retry = use_context::<RetryCode>().unwrap_or_default().0;
     // A QR code on the card opens this page with the code filled in (`/?code=K7M-4Q9-TXA`).
     let linked = query
         .with_untracked(|q| q.get("code"))
@@ -54,6 +109,11 @@ pub fn StartPage() -> impl IntoView {
         .chars()
         .take(24)
         .collect::<String>();
+    let in_field = if linked.is_empty() {
+        retry
+    } else {
+        linked.clone()
+    };
     // The wave a QR link or kiosk start belongs to: a code of another wave is refused.
     let wave = query
         .with_untracked(|q| q.get("wave"))
@@ -71,7 +131,8 @@ pub fn StartPage() -> impl IntoView {
                 <h1>{move || texts().start_title}</h1>
                 <p>{move || texts().start_intro}</p>
                 <p class="reassure">{move || texts().start_anonymous}</p>
-                <form method="post" action="/survey/start" class="code-form">
+                <form method="post" action="/survey/start" class="code-form"
+                    data-alphabet=CODE_ALPHABET data-length=CODE_LENGTH.to_string()>
                     <input type="hidden" name="lang" value=move || lang.get().code()/>
                     <input type="hidden" name="wave" value=wave/>
                     <label for="code">{move || texts().code_label}</label>
@@ -82,7 +143,7 @@ pub fn StartPage() -> impl IntoView {
                         type="text"
                         required
                         maxlength="24"
-                        value=linked
+                        value=in_field
                         autocomplete="off"
                         autocapitalize="characters"
                         spellcheck="false"
@@ -101,6 +162,10 @@ pub fn StartPage() -> impl IntoView {
                     {move || error().map(|message| view! {
                         <p id="code-error" class="error" role="alert">{message}</p>
                     })}
+                    // Filled and shown by start.js when the code is refused where the survey runs
+                    // on the device: the page stays, and so does what the child typed.
+                    <p id="code-refused" class="error" role="alert" hidden
+                        data-messages=move || refusal_messages(texts())></p>
                     // Shown by start.js when the code cannot be checked for want of a network.
                     <p id="code-offline" class="error" role="alert" hidden>{move || texts().code_error_offline}</p>
                     <button type="submit" class="primary">{move || texts().start_button}</button>

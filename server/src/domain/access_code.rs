@@ -25,8 +25,9 @@ pub struct AccessCode(String);
 pub enum CodeFormatError {
     #[error("a code has {CODE_LENGTH} characters; this one has {0}")]
     WrongLength(usize),
-    #[error("a code has only the letters and digits printed on the card")]
-    UnknownCharacter,
+    /// The first sign that is on no card (as read: a small letter in capitals).
+    #[error("a code has only the letters and digits printed on the card, not {0:?}")]
+    UnknownCharacter(char),
 }
 
 impl AccessCode {
@@ -41,8 +42,11 @@ impl AccessCode {
         if length != CODE_LENGTH {
             return Err(CodeFormatError::WrongLength(length));
         }
-        if !normalised.bytes().all(|b| ALPHABET.contains(&b)) {
-            return Err(CodeFormatError::UnknownCharacter);
+        if let Some(sign) = normalised
+            .chars()
+            .find(|c| !c.is_ascii() || !ALPHABET.contains(&(*c as u8)))
+        {
+            return Err(CodeFormatError::UnknownCharacter(sign));
         }
         Ok(AccessCode(normalised))
     }
@@ -185,12 +189,22 @@ mod tests {
         );
         assert_eq!(
             AccessCode::parse("K7M-4Q9-TX0"),
-            Err(CodeFormatError::UnknownCharacter)
+            Err(CodeFormatError::UnknownCharacter('0'))
+        );
+        assert_eq!(
+            AccessCode::parse("k7m-4q9-txo"),
+            Err(CodeFormatError::UnknownCharacter('O'))
         );
         assert_eq!(
             AccessCode::parse("K7M-4Q9-TXÄ"),
-            Err(CodeFormatError::UnknownCharacter)
+            Err(CodeFormatError::UnknownCharacter('Ä'))
         );
+    }
+
+    #[test]
+    fn the_start_page_knows_the_signs_printed_on_cards() {
+        assert_eq!(veilig_frontend::CODE_ALPHABET.as_bytes(), ALPHABET);
+        assert_eq!(veilig_frontend::CODE_LENGTH, CODE_LENGTH);
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! staff sign-in form also hands out its token (see `staff::session`).
 
 use super::staff::{login_cookie, LOGIN_FORM_SECONDS};
+use super::survey::{retry_code, RETRY_COOKIE};
 use crate::auth::token::Token;
 use crate::http::AppState;
 use axum::http::{header, request::Parts, HeaderValue};
 use axum::Router;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
-use veilig_frontend::{shell, App, LoginToken};
+use veilig_frontend::{shell, App, LoginToken, RetryCode};
 
 /// A sign-in form gets a fresh token, in the page and in a cookie, and is never cached.
 fn provide_login_token(secure: bool) {
@@ -28,6 +29,27 @@ fn provide_login_token(secure: bool) {
     provide_context(LoginToken(token.expose().to_string()));
 }
 
+/// The start page shows a refused code again in its field, once: the cookie the refusal set
+/// (`survey::forms`) is read and cleared here, and the page is never cached.
+fn provide_retry_code(secure: bool) {
+    let (Some(parts), Some(response)) = (use_context::<Parts>(), use_context::<ResponseOptions>())
+    else {
+        return;
+    };
+    if parts.uri.path() != "/" {
+        return;
+    }
+    let Some(kept) = super::cookies::read(&parts.headers, RETRY_COOKIE) else {
+        return;
+    };
+    response.append_header(
+        header::SET_COOKIE,
+        super::cookies::set(secure, RETRY_COOKIE, "", "/", Some(0)),
+    );
+    response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    provide_context(RetryCode(retry_code(kept)));
+}
+
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(App);
     let urls = state.assets.urls();
@@ -35,6 +57,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let context = move || {
         provide_context(urls.clone());
         provide_login_token(secure);
+        provide_retry_code(secure);
     };
     let options = state.leptos_options.clone();
     let fallback_options = options.clone();

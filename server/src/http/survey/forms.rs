@@ -3,8 +3,11 @@
 
 use super::screen::{screen_of, take_answer, AnswerForm, Current};
 use super::{child_page, html, kiosk_of, lang_of, survey_cookie, token_of, LangQuery};
+use super::{retry_code, RETRY_COOKIE};
 use crate::auth::token::Token;
+use crate::domain::access_code::{AccessCode, CodeFormatError};
 use crate::domain::survey::{self, Draft};
+use crate::http::cookies;
 use crate::http::AppState;
 use crate::participation::{check_code, check_code_hash, CodeRefusal, Expected};
 use crate::store::drafts;
@@ -43,6 +46,58 @@ fn back_to_start(reason: &str, lang: Lang, wave: Option<&str>) -> Response {
     Redirect::to(&format!("/?error={reason}&lang={}{wave}", lang.code())).into_response()
 }
 
+/// Back to the start page after a refused code, which the page shows again in its field (a
+/// child who mistyped one sign types one sign again, not nine): it goes along in a cookie that
+/// lives a minute and that the start page clears as it reads it, never in the address. A code
+/// in the wrong format also names what is wrong: the first sign that is on no card, or how many
+/// signs were typed.
+fn refused_at_start(
+    state: &AppState,
+    refusal: CodeRefusal,
+    typed: &str,
+    lang: Lang,
+    wave: Option<&str>,
+) -> Response {
+    let detail = match (refusal, AccessCode::parse(typed)) {
+        (CodeRefusal::Format, Err(CodeFormatError::UnknownCharacter(sign))) => {
+            let mut buffer = [0; 4];
+            format!("&symbol={}", percent_encode(sign.encode_utf8(&mut buffer)))
+        }
+        (CodeRefusal::Format, Err(CodeFormatError::WrongLength(count))) => {
+            format!("&count={count}")
+        }
+        _ => String::new(),
+    };
+    let wave = wave.map(|w| format!("&wave={w}")).unwrap_or_default();
+    let to = format!(
+        "/?error={}{detail}&lang={}{wave}",
+        refusal.reason(),
+        lang.code()
+    );
+    let mut response = Redirect::to(&to).into_response();
+    let kept = retry_code(typed);
+    if !kept.is_empty() {
+        response.headers_mut().insert(
+            header::SET_COOKIE,
+            cookies::set(state.secure_cookies, RETRY_COOKIE, &kept, "/", Some(60)),
+        );
+    }
+    response
+}
+
+/// A sign for an address: as it is when it is a letter or digit, else its UTF-8 bytes in `%XX`.
+fn percent_encode(sign: &str) -> String {
+    sign.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// A wave label as it may appear in an address.
 pub(super) fn wave_param(wave: Option<&str>) -> Option<&str> {
     wave.filter(|w| crate::domain::wave::is_label(w))
@@ -73,7 +128,7 @@ async fn start(
             if matches!(refusal, CodeRefusal::Unknown | CodeRefusal::Format) {
                 state.code_limits.record_failure(&source);
             }
-            return back_to_start(refusal.reason(), lang, wave);
+            return refused_at_start(&state, refusal, &form.code, lang, wave);
         }
         Err(e) => {
             tracing::warn!(error = %e, "code check failed");

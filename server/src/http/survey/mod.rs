@@ -35,6 +35,18 @@ use veilig_frontend::survey::{
 use veilig_frontend::DeviceMode;
 
 pub const SURVEY_COOKIE: &str = "veilig_survey";
+/// A code the start page refused, shown again in its field once (see `forms::refused_at_start`).
+pub const RETRY_COOKIE: &str = "veilig_retry";
+
+/// What of a typed code goes back to the start page in `RETRY_COOKIE`: letters, digits and
+/// dashes, at most as many as the field takes.
+pub fn retry_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(24)
+        .collect()
+}
 
 /// Wrong codes per source in 15 minutes, and over all sources of this server together. A
 /// school or group network shares one address, so the first is generous for children
