@@ -45,6 +45,34 @@ on_both_databases! {
         assert!(!html.contains("<script>\""), "{html}");
     }
 
+    async fn a_browser_that_prefers_english_is_sent_to_the_english_start_page(app) {
+        let open = |path: &str, languages: &str, navigate: bool| {
+            let mut request = app.client.get(app.url(path)).header("accept-language", languages);
+            if navigate {
+                request = request.header("sec-fetch-mode", "navigate");
+            }
+            request.send()
+        };
+        let sent = open("/", "en-US,en;q=0.9", true).await.unwrap();
+        assert_eq!(sent.status(), 303);
+        assert_eq!(sent.headers()["location"], "/?lang=en");
+        assert_eq!(sent.headers()["vary"], "accept-language");
+        let card = open("/?code=K7M-4Q9-TXA&wave=2025", "en", true).await.unwrap();
+        assert_eq!(card.headers()["location"], "/?code=K7M-4Q9-TXA&wave=2025&lang=en");
+        // Dutch preferred, a language chosen, or not a navigation (a service worker storing the
+        // page): the page itself.
+        for (path, languages, navigate) in [
+            ("/", "nl-NL,en;q=0.5", true),
+            ("/", "fr", true),
+            ("/?lang=nl", "en", true),
+            ("/", "en", false),
+            ("/staff/login", "en", true),
+        ] {
+            let page = open(path, languages, navigate).await.unwrap();
+            assert_eq!(page.status(), 200, "{path} {languages} {navigate}");
+        }
+    }
+
     async fn the_start_page_speaks_english_when_asked(app) {
         let html = app.get("/?lang=en").await.text().await.unwrap();
         assert!(html.contains("<html lang=\"en\""));

@@ -57,7 +57,13 @@ const SPEECH_STUB: &str = r#"
 "#;
 
 impl Browser {
+    /// A browser of a tablet set up in Dutch, as most in Dutch youth care are.
     pub async fn start(javascript: bool) -> Browser {
+        Browser::start_with_languages(javascript, "nl-NL,nl").await
+    }
+
+    /// A browser that prefers these languages (its `Accept-Language`, e.g. `"en-GB,en"`).
+    pub async fn start_with_languages(javascript: bool, languages: &str) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -97,12 +103,11 @@ impl Browser {
             "binary".into(),
             json!(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())),
         );
+        let mut prefs = json!({ "intl.accept_languages": languages });
         if !javascript {
-            options.insert(
-                "prefs".into(),
-                json!({ "profile.managed_default_content_settings.javascript": 2 }),
-            );
+            prefs["profile.managed_default_content_settings.javascript"] = json!(2);
         }
+        options.insert("prefs".into(), prefs);
         let mut capabilities = Map::new();
         capabilities.insert("goog:chromeOptions".into(), Value::Object(options));
         let url = format!("http://127.0.0.1:{port}");

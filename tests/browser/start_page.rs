@@ -241,3 +241,43 @@ async fn without_javascript_a_refused_code_comes_back_once() {
     );
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_start_page_opens_in_the_browsers_language_and_marks_only_that_one() {
+    let app = spawn_app(Db::Sqlite).await;
+    let browser = Browser::start_with_languages(true, "en-GB,en;q=0.9,nl;q=0.5").await;
+    let c = &browser.client;
+    c.goto(&app.url("/?wave=2025")).await.unwrap();
+    browser.wait_for_hydration().await;
+    assert_eq!(browser.text_of("h1").await, "Welcome!");
+    let url = c.current_url().await.unwrap();
+    assert_eq!(
+        url.query(),
+        Some("wave=2025&lang=en"),
+        "the card link's wave is kept"
+    );
+    let current = browser
+        .eval(
+            "return [...document.querySelectorAll('.language-switch a[aria-current]')]
+               .map(a => a.lang + '=' + a.getAttribute('aria-current'));",
+        )
+        .await;
+    assert_eq!(current, serde_json::json!(["en=true"]));
+    // A language chosen on the page wins over the browser's.
+    c.find(Locator::LinkText("Nederlands"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//h1[text()='Welkom!']"))
+        .await
+        .expect("the page switches to Dutch");
+    let current = browser
+        .eval("return [...document.querySelectorAll('.language-switch a[aria-current]')].map(a => a.lang);")
+        .await;
+    assert_eq!(current, serde_json::json!(["nl"]));
+    browser.close().await;
+}

@@ -4,7 +4,6 @@
 use crate::i18n::{use_lang, Lang, UiTexts};
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
-use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// `title` picks the page's title from the texts of the language shown. On the server the
@@ -55,8 +54,9 @@ pub fn Layout(
     }
 }
 
-/// Links to the same page in each language. Without JavaScript they are plain links; once
-/// hydrated, the router switches the language in place.
+/// Links to the same page in each language, each in its own language; the one shown is marked
+/// (`aria-current`). Without JavaScript they are plain links; once hydrated, the router switches
+/// the language in place.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
@@ -78,14 +78,16 @@ fn LanguageSwitch() -> impl IntoView {
                             format!("{}?lang={}{wave}", location.pathname.get(), l.code())
                         };
                         view! {
+                            // A plain link (the router still takes its clicks): the router's own
+                            // link marks every link to this path as current, whatever language.
                             <li>
-                                <A
+                                <a
                                     href=href
-                                    attr:lang=l.code()
-                                    attr:aria-current=move || (lang.get() == l).then_some("true")
+                                    lang=l.code()
+                                    aria-current=move || (lang.get() == l).then_some("true")
                                 >
                                     {l.name()}
-                                </A>
+                                </a>
                             </li>
                         }
                     })

@@ -42,8 +42,13 @@ struct StartForm {
 /// Back to the start page with a reason the page turns into a kind sentence. The wave of a QR
 /// link goes along, so the next try is checked the same way; the code never goes into an address.
 fn back_to_start(reason: &str, lang: Lang, wave: Option<&str>) -> Response {
+    Redirect::to(&start_page_address(reason, "", lang, wave)).into_response()
+}
+
+/// `/?error=…` with what else the start page needs (`detail` starts with `&`, or is empty).
+fn start_page_address(reason: &str, detail: &str, lang: Lang, wave: Option<&str>) -> String {
     let wave = wave.map(|w| format!("&wave={w}")).unwrap_or_default();
-    Redirect::to(&format!("/?error={reason}&lang={}{wave}", lang.code())).into_response()
+    format!("/?error={reason}{detail}&lang={}{wave}", lang.code())
 }
 
 /// Back to the start page after a refused code, which the page shows again in its field (a
@@ -61,19 +66,18 @@ fn refused_at_start(
     let detail = match (refusal, AccessCode::parse(typed)) {
         (CodeRefusal::Format, Err(CodeFormatError::UnknownCharacter(sign))) => {
             let mut buffer = [0; 4];
-            format!("&symbol={}", percent_encode(sign.encode_utf8(&mut buffer)))
+            let sign = sign.encode_utf8(&mut buffer).as_bytes();
+            format!(
+                "&symbol={}",
+                form_urlencoded::byte_serialize(sign).collect::<String>()
+            )
         }
         (CodeRefusal::Format, Err(CodeFormatError::WrongLength(count))) => {
             format!("&count={count}")
         }
         _ => String::new(),
     };
-    let wave = wave.map(|w| format!("&wave={w}")).unwrap_or_default();
-    let to = format!(
-        "/?error={}{detail}&lang={}{wave}",
-        refusal.reason(),
-        lang.code()
-    );
+    let to = start_page_address(refusal.reason(), &detail, lang, wave);
     let mut response = Redirect::to(&to).into_response();
     let kept = retry_code(typed);
     if !kept.is_empty() {
@@ -83,19 +87,6 @@ fn refused_at_start(
         );
     }
     response
-}
-
-/// A sign for an address: as it is when it is a letter or digit, else its UTF-8 bytes in `%XX`.
-fn percent_encode(sign: &str) -> String {
-    sign.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A wave label as it may appear in an address.
