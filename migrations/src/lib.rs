@@ -24,6 +24,7 @@ mod m20261204_000013_tune_postgres_writes;
 mod m20261206_000014_drop_family_tables;
 mod m20261206_000020_add_hash_version_to_access_codes;
 mod m20261207_000021_create_incident_revision;
+mod m20261207_000022_add_rewritten_to_waves;
 mod without_rowid;
 
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_drop_family_tables::Migration),
             Box::new(m20261206_000020_add_hash_version_to_access_codes::Migration),
             Box::new(m20261207_000021_create_incident_revision::Migration),
+            Box::new(m20261207_000022_add_rewritten_to_waves::Migration),
         ]
     }
 }

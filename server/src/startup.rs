@@ -135,6 +135,9 @@ impl Application {
             self.state.survey.draft_days,
         ));
         tokio::spawn(publications_made_missing(self.state.clone()));
+        tokio::spawn(crate::app::closing::rewrite_left_over(
+            self.state.db.clone(),
+        ));
         let router = http::router(self.state);
         // The peer address is used for the sign-in rate limit only; it is never stored.
         let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -373,3 +373,38 @@ on_both_databases! {
         }
     }
 }
+
+on_both_databases! {
+    async fn a_wave_closed_on_the_staff_pages_is_rewritten_beside_the_request_and_before_publishing(app) {
+        let locations = app.with_register().await;
+        let wave = app.wave("2023", WaveState::Open).await;
+        for code in app.codes("2023", locations["Team 1"], 12).await {
+            assert_eq!(app.post_json("/api/v1/responses", &submission(&code)).await.status(), 201);
+        }
+        let rewritten = || async {
+            app.strings(&format!(
+                "SELECT CASE WHEN rewritten THEN 'yes' ELSE 'no' END AS r FROM wave WHERE id = {wave}"
+            ), &["r"]).await[0][0].clone()
+        };
+        assert_eq!(rewritten().await, "no");
+        let researcher = app.staff("r@example.nl", "researcher", None).await;
+        let path = format!("/staff/waves/{wave}/state");
+        assert_eq!(researcher.post(&path, &[("to", "closed")]).await.status(), 200);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while rewritten().await != "yes" {
+            assert!(std::time::Instant::now() < deadline, "the closed wave was not rewritten");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // A rewrite that never finished (its server stopped): publishing does it first ...
+        let forget = format!("UPDATE wave SET rewritten = FALSE WHERE id = {wave}");
+        app.db.execute_unprepared(&forget).await.unwrap();
+        assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 202);
+        app.wait_until_published(wave).await;
+        assert_eq!(rewritten().await, "yes", "published only once rewritten");
+        // ... and so does a server's start, once.
+        app.db.execute_unprepared(&forget).await.unwrap();
+        assert_eq!(veilig::store::shuffle::rewrite_waiting(&app.db).await.unwrap(), 1);
+        assert_eq!(rewritten().await, "yes");
+        assert_eq!(veilig::store::shuffle::rewrite_waiting(&app.db).await.unwrap(), 0);
+    }
+}

@@ -61,7 +61,7 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
     let app = spawn_app_with(Db::Sqlite, |s| s.survey.kiosk_idle_seconds = IDLE_SECONDS).await;
     let locations = app.with_register().await;
     app.wave("2023", WaveState::Open).await;
-    let codes = app.codes("2023", locations["Groep Eik"], 2).await;
+    let codes = app.codes("2023", locations["Groep Eik"], 3).await;
     let elsewhere = app.codes("2023", locations["Team 1"], 1).await.remove(0);
     let linde = app.organisation_id("De Linde").await;
     app.add_staff("groep@example.nl", "institution_admin", Some(linde))
@@ -174,6 +174,27 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
     browser.next_until(|s| s == "send").await;
     browser.next().await;
     browser.wait_for_screen(10, |s| s == "thanks").await;
+    browser.click(".kiosk-done").await;
+    wait_for_start_page(&browser, 10).await;
+
+    // The third child leaves by the quick exit: the neutral page, and after the idle time the
+    // start page again for the next child (not the weather until staff come).
+    browser.enter_code(&codes[2]).await;
+    browser.wait_for_screen(20, |s| s == "language").await;
+    browser.click("a.exit-button").await;
+    for _ in 0..100 {
+        if browser.path().await == "/exit" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        browser.path().await,
+        "/exit",
+        "the quick exit shows the neutral page"
+    );
+    wait_for_start_page(&browser, IDLE_SECONDS + 10).await;
+    nothing_readable_left(&browser, &codes[2]).await;
     browser.close().await;
     assert_eq!(responses(&app).await, "2");
     let kept = app

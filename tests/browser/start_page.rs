@@ -29,11 +29,12 @@ async fn the_start_page_hydrates_and_reacts_in_the_browser() {
         .click()
         .await
         .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath("//h1[text()='Welcome!']"))
-        .await
-        .expect("the page switches to English");
+    shows(
+        &browser,
+        Locator::XPath("//h1[text()='Welcome!']"),
+        "the page switches to English",
+    )
+    .await;
     let stayed = c
         .execute("return window.__stayed === true;", vec![])
         .await
@@ -104,6 +105,17 @@ async fn without_javascript_the_pages_work_as_plain_html() {
     browser.close().await;
 }
 
+/// Waits (at most 10 s) until the page shows what `locator` finds.
+async fn shows(browser: &Browser, locator: Locator<'_>, what: &str) {
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(locator)
+        .await
+        .unwrap_or_else(|_| panic!("{what}"));
+}
+
 /// What the field holds and what the page says under it after a refused code.
 async fn field_and_message(browser: &Browser, message: &str) -> (String, String) {
     let value = browser
@@ -132,17 +144,13 @@ async fn a_refused_code_stays_in_the_field_and_the_page_names_the_wrong_sign() {
     let field = c.find(Locator::Id("code")).await.unwrap();
     // An O is on no card (neither is a 0): the page says which sign to look at again.
     field.send_keys("k7m 4q9 txo").await.unwrap();
-    c.find(Locator::Css("form.code-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#code-refused:not([hidden])"))
-        .await
-        .expect("the refusal is shown");
+    browser.click("form.code-form button[type=submit]").await;
+    shows(
+        &browser,
+        Locator::Css("#code-refused:not([hidden])"),
+        "the refusal is shown",
+    )
+    .await;
     let (value, message) = field_and_message(&browser, "code-refused").await;
     assert_eq!(value, "k7m 4q9 txo", "the code stays as typed");
     assert!(
@@ -166,22 +174,20 @@ async fn a_refused_code_stays_in_the_field_and_the_page_names_the_wrong_sign() {
     field.clear().await.unwrap();
     field.send_keys("K7M-4Q9-TX").await.unwrap();
     field.send_keys("\u{E007}").await.unwrap(); // Enter
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(
-            "//p[@id='code-refused' and contains(., 'Jij typte er 8')]",
-        ))
-        .await
-        .expect("the number of signs is named");
+    shows(
+        &browser,
+        Locator::XPath("//p[@id='code-refused' and contains(., 'Jij typte er 8')]"),
+        "the number of signs is named",
+    )
+    .await;
     field.send_keys("A").await.unwrap();
     field.send_keys("\u{E007}").await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath(
-            "//p[@id='code-refused' and contains(., 'We kennen deze code niet')]",
-        ))
-        .await
-        .expect("an unknown code is named");
+    shows(
+        &browser,
+        Locator::XPath("//p[@id='code-refused' and contains(., 'We kennen deze code niet')]"),
+        "an unknown code is named",
+    )
+    .await;
     let (value, _) = field_and_message(&browser, "code-refused").await;
     assert_eq!(value, "K7M-4Q9-TXA");
     let stayed = browser.eval("return window.__stayed === true;").await;
@@ -201,17 +207,13 @@ async fn without_javascript_a_refused_code_comes_back_once() {
         .send_keys("k7m 4q9 txo")
         .await
         .unwrap();
-    c.find(Locator::Css("form.code-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Id("code-error"))
-        .await
-        .expect("the start page says why");
+    browser.click("form.code-form button[type=submit]").await;
+    shows(
+        &browser,
+        Locator::Id("code-error"),
+        "the start page says why",
+    )
+    .await;
     let url = c.current_url().await.unwrap();
     assert!(
         !url.as_str().to_lowercase().contains("k7m"),
@@ -264,17 +266,13 @@ async fn the_start_page_opens_in_the_browsers_language_and_marks_only_that_one()
         .await;
     assert_eq!(current, serde_json::json!(["en=true"]));
     // A language chosen on the page wins over the browser's.
-    c.find(Locator::LinkText("Nederlands"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath("//h1[text()='Welkom!']"))
-        .await
-        .expect("the page switches to Dutch");
+    browser.click(".language-switch a[lang='nl']").await;
+    shows(
+        &browser,
+        Locator::XPath("//h1[text()='Welkom!']"),
+        "the page switches to Dutch",
+    )
+    .await;
     let current = browser
         .eval("return [...document.querySelectorAll('.language-switch a[aria-current]')].map(a => a.lang);")
         .await;

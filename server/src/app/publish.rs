@@ -22,6 +22,9 @@ pub async fn publish_wave(
     if current.state != WaveState::Closed {
         return Err(not_next());
     }
+    // A wave is published only once its rows are out of arrival order (`app::closing`); this
+    // does nothing when they are.
+    crate::store::shuffle::shuffle_wave(source.db, wave_id).await?;
     // Made before the transaction: the engine takes a while and needs no lock.
     let publication = published::make(source, &current, source.k).await?;
     let txn = source.db.begin().await?;

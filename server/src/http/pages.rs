@@ -15,43 +15,47 @@ use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use veilig_frontend::i18n::Lang;
 use veilig_frontend::{shell, App, LoginToken, RetryCode};
 
+/// The answer being rendered, when the page rendered is the one at `path`;
+/// the answer is then never cached (what follows puts something for this visitor alone in it).
+fn rendering(path: &str) -> Option<ResponseOptions> {
+    let (parts, response) = (use_context::<Parts>()?, use_context::<ResponseOptions>()?);
+    if parts.uri.path() != path {
+        return None;
+    }
+    response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Some(response)
+}
+
 /// A sign-in form gets a fresh token, in the page and in a cookie, and is never cached.
 fn provide_login_token(secure: bool) {
-    let (Some(parts), Some(response)) = (use_context::<Parts>(), use_context::<ResponseOptions>())
-    else {
+    let Some(response) = rendering("/staff/login") else {
         return;
     };
-    if parts.uri.path() != "/staff/login" {
-        return;
-    }
     let token = Token::generate();
     response.append_header(
         header::SET_COOKIE,
         login_cookie(secure, token.expose(), LOGIN_FORM_SECONDS),
     );
-    response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     provide_context(LoginToken(token.expose().to_string()));
 }
 
 /// The start page shows a refused code again in its field, once: the cookie the refusal set
 /// (`survey::forms`) is read and cleared here, and the page is never cached.
 fn provide_retry_code(secure: bool) {
-    let (Some(parts), Some(response)) = (use_context::<Parts>(), use_context::<ResponseOptions>())
+    // Only when the cookie is there: the start page is otherwise the same for everyone.
+    let Some(kept) = use_context::<Parts>()
+        .and_then(|parts| super::cookies::read(&parts.headers, RETRY_COOKIE).map(retry_code))
     else {
         return;
     };
-    if parts.uri.path() != "/" {
-        return;
-    }
-    let Some(kept) = super::cookies::read(&parts.headers, RETRY_COOKIE) else {
+    let Some(response) = rendering("/") else {
         return;
     };
     response.append_header(
         header::SET_COOKIE,
         super::cookies::set(secure, RETRY_COOKIE, "", "/", Some(0)),
     );
-    response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    provide_context(RetryCode(retry_code(kept)));
+    provide_context(RetryCode(kept));
 }
 
 pub fn router(state: &AppState) -> Router<AppState> {

@@ -10,6 +10,13 @@
 //! (its pages in key order) and the write-ahead log emptied; on PostgreSQL the dead versions
 //! are vacuumed away (what WAL archives keep is in `docs/operations.md`).
 //!
+//! The wave's `rewritten` flag is set in the rewrite's own transaction: it is true exactly when
+//! the rewrite committed. Closing through the staff pages rewrites beside the request (a
+//! national wave takes minutes, longer than a request may last); publishing rewrites first when
+//! that has not happened, and a server rewrites at start whatever closed wave was left without
+//! (a server that stopped while rewriting) — [`rewrite_waiting`]. Rewriting twice is harmless,
+//! and a second rewrite that waited for the first finds the flag and does nothing.
+//!
 //! Key order rather than `ORDER BY RANDOM()`: it hides arrival just as well (the keys are
 //! random), and each index takes its entries in order instead of all over the tree. On
 //! PostgreSQL `answer`, thirty rows per response, also has its primary key dropped for the move
@@ -50,10 +57,30 @@ const TABLES: [Shuffled; 4] = [
     },
 ];
 
-/// Rewrites the wave's rows (see the module's comment).
-pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<(), DbErr> {
+/// Rewrites the wave's rows (see the module's comment), unless that was done: `true` when this
+/// call rewrote them.
+pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<bool, DbErr> {
     let backend = db.get_database_backend();
     let txn = super::begin_write(db).await?;
+    // The wave's row locked (PostgreSQL; SQLite's write lock is taken already): a rewrite that
+    // waited here for another one sees that one's flag.
+    let lock = match backend {
+        DatabaseBackend::Postgres => " FOR UPDATE",
+        _ => "",
+    };
+    let rewritten = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!("SELECT rewritten FROM wave WHERE id = {wave_id}{lock}"),
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "rewritten"))
+        .transpose()?;
+    if rewritten != Some(false) {
+        // Rewritten already, or no such wave.
+        txn.rollback().await?;
+        return Ok(false);
+    }
     // The wave's id is written into the statements (a number: nothing to escape), because
     // PostgreSQL takes no parameters in `CREATE TABLE … AS`.
     let rows_of = |t: &Shuffled| t.rows.replace("{wave}", &wave_id.to_string());
@@ -92,6 +119,10 @@ pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<(), D
         ))
         .await?;
     }
+    txn.execute_unprepared(&format!(
+        "UPDATE wave SET rewritten = TRUE WHERE id = {wave_id}"
+    ))
+    .await?;
     txn.commit().await?;
     // Outside the transaction: neither database vacuums inside one.
     match backend {
@@ -105,7 +136,27 @@ pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<(), D
                 .await?;
         }
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Rewrites every closed or published wave whose rows were not rewritten (see the module's
+/// comment); returns how many it rewrote.
+pub async fn rewrite_waiting(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    let backend = db.get_database_backend();
+    let waiting = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id FROM wave WHERE rewritten = FALSE AND state IN ('closed', 'published') \
+             ORDER BY id",
+        ))
+        .await?;
+    let mut rewritten = 0;
+    for row in waiting {
+        if shuffle_wave(db, row.try_get("", "id")?).await? {
+            rewritten += 1;
+        }
+    }
+    Ok(rewritten)
 }
 
 /// Drops a PostgreSQL table's primary key, returning its name and definition to add it back

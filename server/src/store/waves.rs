@@ -173,18 +173,24 @@ impl WaveChangeError {
 
 /// Moves a wave one step along `draft → open → closed → published`, never back or skipping.
 /// The update is conditional on the state read, so two people pressing at once move it once.
-/// Responses still held are mixed in batches of the default size.
+/// Responses still held are mixed in batches of the default size, and a wave that closes is
+/// rewritten out of arrival order (`store::shuffle`) before this returns.
 pub async fn advance(
     db: &sea_orm::DatabaseConnection,
     key: &crate::domain::seal::SealKey,
     wave_id: i32,
     to: WaveState,
 ) -> Result<Wave, WaveChangeError> {
-    advance_mixing(db, key, wave_id, to, super::mixing::DEFAULT_BATCH).await
+    let wave = advance_mixing(db, key, wave_id, to, super::mixing::DEFAULT_BATCH).await?;
+    if to == WaveState::Closed {
+        super::shuffle::shuffle_wave(db, wave_id).await?;
+    }
+    Ok(wave)
 }
 
-/// `advance`, mixing what is still held in batches of at least `batch` (the server's
-/// `--mix-batch`).
+/// `advance` without the rewrite of a closing wave, which the caller starts (the staff pages
+/// run it beside the request: it takes minutes for a national wave), mixing what is still held
+/// in batches of at least `batch` (the server's `--mix-batch`).
 pub async fn advance_mixing(
     db: &sea_orm::DatabaseConnection,
     key: &crate::domain::seal::SealKey,
@@ -218,10 +224,6 @@ pub async fn advance_mixing(
     if !to.accepts_responses() {
         // Nothing half-finished outlives the wave it was for.
         crate::store::drafts::purge_wave(db, wave_id).await?;
-    }
-    if to == WaveState::Closed {
-        // No order of arrival survives the wave in what a dump shows (`store::shuffle`).
-        super::shuffle::shuffle_wave(db, wave_id).await?;
     }
     Ok(Wave {
         state: to,

@@ -248,6 +248,9 @@ async fn advance(
         waves::advance_mixing(&state.db, &state.seal_key, id, to, state.mixer.batch()).await;
     match moved {
         Ok(wave) => {
+            if to == WaveState::Closed {
+                crate::app::closing::rewrite_beside(state.db.clone(), wave.id);
+            }
             crate::store::staff::audit(
                 &state.db,
                 Some(staff.user.id),
@@ -255,7 +258,16 @@ async fn advance(
                 &format!("{} → {}", wave.label, to.as_str()),
             )
             .await?;
-            let flash = Flash::Done(format!("Wave {} is now {}.", wave.label, to.as_str()));
+            let rewriting = if to == WaveState::Closed {
+                " Its rows are now rewritten out of the order they arrived in (a national wave takes a few minutes); publishing waits for that."
+            } else {
+                ""
+            };
+            let flash = Flash::Done(format!(
+                "Wave {} is now {}.{rewriting}",
+                wave.label,
+                to.as_str()
+            ));
             render(&state, &staff, StatusCode::OK, Some(flash), Kept::default()).await
         }
         Err(e) => refused(&state, &staff, e).await,
