@@ -306,8 +306,16 @@ async fn a_researcher_sees_every_organisation() {
         .await
         .unwrap();
     let national = browser.text_of("#national-incidents").await;
-    for setting in ["gezinshuis", "justice", "All settings"] {
+    // Setting types in words, never as the register's keys.
+    for setting in [
+        "Gezinshuis (family-style home)",
+        "Youth justice (JJI)",
+        "All settings",
+    ] {
         assert!(national.contains(setting), "{setting}: {national}");
+    }
+    for key in ["gezinshuis", "foster_care", "open_residential"] {
+        assert!(!national.contains(key), "{key}: {national}");
     }
     no_violations(&browser, "incidents-national").await;
 

@@ -43,6 +43,21 @@ impl SettingType {
     }
 }
 
+impl SettingType {
+    /// How the setting type is called on pages, in tables and in exports (its key, `as_str`,
+    /// is for addresses, files and the register).
+    pub fn label(self) -> &'static str {
+        match self {
+            SettingType::OpenResidential => "Open residential care",
+            SettingType::Closed => "Closed youth care (JeugdzorgPlus)",
+            SettingType::Gezinshuis => "Gezinshuis (family-style home)",
+            SettingType::FosterCare => "Foster care",
+            SettingType::Justice => "Youth justice (JJI)",
+            SettingType::Amv => "Unaccompanied minors (AMV)",
+        }
+    }
+}
+
 impl fmt::Display for SettingType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

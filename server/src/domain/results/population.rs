@@ -22,14 +22,7 @@ pub const TOTAL: &str = "total";
 
 /// How a setting type is called in tables and exports.
 pub fn setting_label(s: SettingType) -> &'static str {
-    match s {
-        SettingType::OpenResidential => "Open residential care",
-        SettingType::Closed => "Closed youth care (JeugdzorgPlus)",
-        SettingType::Gezinshuis => "Gezinshuis (family-style home)",
-        SettingType::FosterCare => "Foster care",
-        SettingType::Justice => "Youth justice (JJI)",
-        SettingType::Amv => "Unaccompanied minors (AMV)",
-    }
+    s.label()
 }
 
 /// (value, label) of every setting type.

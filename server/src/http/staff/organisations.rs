@@ -45,12 +45,12 @@ async fn render(
             region: regions.get(&l.organisation_id).cloned().unwrap_or_default(),
             organisation: l.organisation,
             location: l.name,
-            setting_type: l.setting_type.to_string(),
+            setting_type: l.setting_type.label().to_string(),
             children_placed: l.children_placed,
         })
         .collect();
     let setting_types = SettingType::ALL
-        .map(|s| (s.as_str().to_string(), s.to_string()))
+        .map(|s| (s.as_str().to_string(), s.label().to_string()))
         .to_vec();
     let view = leptos::view! {
         <OrganisationsPage csrf_token=staff.csrf_token.clone() locations=locations setting_types=setting_types csv=csv/>

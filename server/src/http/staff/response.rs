@@ -65,7 +65,7 @@ pub(super) fn response_rows(
             ResponseRow {
                 organisation: l.organisation,
                 location: l.name,
-                setting_type: l.setting_type.to_string(),
+                setting_type: l.setting_type.label().to_string(),
                 children_placed: l.children_placed,
                 issued: c.issued,
                 used: used(c.used),

@@ -53,7 +53,13 @@ async fn render(
         {
             slot.insert(waves::instrument_version(&state.db, w.instrument_id).await?);
         }
-        let job = state.publishing.status(w.id);
+        // Only a closed wave can be being published (or have failed to be): once the wave is
+        // published, what this server remembers of the job is history, and the page says so
+        // at once, even in the moment between the commit and the job's end.
+        let job = state
+            .publishing
+            .status(w.id)
+            .filter(|_| w.state == WaveState::Closed);
         rows.push(WaveRow {
             id: w.id,
             label: w.label.clone(),

@@ -105,7 +105,7 @@ async fn render(
         .iter()
         .map(|r| ReportRow {
             quarter: r.report.quarter.to_string(),
-            setting_type: r.report.setting_type.to_string(),
+            setting_type: r.report.setting_type.label().to_string(),
             children_placed: r.report.children_placed,
             recorded: r.report.recorded(),
             reported: r.report.reported(),
@@ -178,7 +178,7 @@ fn form_view(
             .map(|(s, _)| {
                 (
                     s.as_str().to_string(),
-                    s.to_string(),
+                    s.label().to_string(),
                     Some(*s) == chosen_setting,
                 )
             })

@@ -42,7 +42,7 @@ pub(super) async fn national(
             let mut rows: Vec<NationalIncidentRow> = table
                 .rows
                 .iter()
-                .map(|(s, r)| national_row(s.to_string(), r, false))
+                .map(|(s, r)| national_row(s.label().to_string(), r, false))
                 .collect();
             rows.push(national_row("All settings".to_string(), &table.total, true));
             (rows, None)
