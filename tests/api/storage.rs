@@ -395,16 +395,26 @@ on_both_databases! {
             assert!(std::time::Instant::now() < deadline, "the closed wave was not rewritten");
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        // A researcher tags an open answer of the closed wave; rewriting again keeps the tag.
+        let tagged = app.strings("SELECT id FROM open_answer", &["id"]).await[0][0].clone();
+        veilig::store::open_answers::add_theme(&app.db, "Praten").await.unwrap();
+        veilig::store::open_answers::tag(&app.db, &tagged, "Praten").await.unwrap();
+        let tags = || async {
+            app.strings("SELECT open_answer_id AS a, theme AS t FROM open_answer_tag", &["a", "t"]).await
+        };
+        let expected = vec![vec![tagged.clone(), "Praten".to_string()]];
         // A rewrite that never finished (its server stopped): publishing does it first ...
         let forget = format!("UPDATE wave SET rewritten = FALSE WHERE id = {wave}");
         app.db.execute_unprepared(&forget).await.unwrap();
         assert_eq!(researcher.post(&path, &[("to", "published")]).await.status(), 202);
         app.wait_until_published(wave).await;
         assert_eq!(rewritten().await, "yes", "published only once rewritten");
+        assert_eq!(tags().await, expected, "the researchers' tags stay");
         // ... and so does a server's start, once.
         app.db.execute_unprepared(&forget).await.unwrap();
         assert_eq!(veilig::store::shuffle::rewrite_waiting(&app.db).await.unwrap(), 1);
         assert_eq!(rewritten().await, "yes");
+        assert_eq!(tags().await, expected);
         assert_eq!(veilig::store::shuffle::rewrite_waiting(&app.db).await.unwrap(), 0);
     }
 }

@@ -19,7 +19,7 @@ pub const DEFAULT_BATCH: usize = 20;
 /// The most responses one mixing transaction moves.
 const MAX_PER_FLUSH: u64 = 500;
 /// Any number: mixers of several app servers on one PostgreSQL take turns on this lock.
-const MIXER_LOCK: i64 = 0x7665_696c_6967;
+pub(super) const MIXER_LOCK: i64 = 0x7665_696c_6967;
 
 /// What one round of mixing did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -34,7 +34,10 @@ struct Shuffled {
     key: &'static str,
 }
 
-const TABLES: [Shuffled; 4] = [
+/// In the order rows go back in (a row after the row it refers to); they come out in the reverse
+/// order. The researchers' theme tags of the open answers go out and back in with them (their
+/// foreign key would otherwise delete them with the open answers).
+const TABLES: [Shuffled; 5] = [
     Shuffled {
         table: "response",
         rows: "wave_id = {wave}",
@@ -51,6 +54,11 @@ const TABLES: [Shuffled; 4] = [
         key: "id",
     },
     Shuffled {
+        table: "open_answer_tag",
+        rows: "open_answer_id IN (SELECT id FROM open_answer WHERE wave_id = {wave})",
+        key: "open_answer_id, theme",
+    },
+    Shuffled {
         table: "access_code",
         rows: "wave_id = {wave}",
         key: "code_hash",
@@ -62,6 +70,15 @@ const TABLES: [Shuffled; 4] = [
 pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<bool, DbErr> {
     let backend = db.get_database_backend();
     let txn = super::begin_write(db).await?;
+    // One rewrite at a time, and no mixing meanwhile (PostgreSQL: the mixer's lock). Two
+    // rewrites that both read `answer` before each asked for it alone would deadlock.
+    if backend == DatabaseBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "SELECT pg_advisory_xact_lock({})",
+            super::mixing::MIXER_LOCK
+        ))
+        .await?;
+    }
     // The wave's row locked (PostgreSQL; SQLite's write lock is taken already): a rewrite that
     // waited here for another one sees that one's flag.
     let lock = match backend {
@@ -84,8 +101,8 @@ pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<bool,
     // The wave's id is written into the statements (a number: nothing to escape), because
     // PostgreSQL takes no parameters in `CREATE TABLE … AS`.
     let rows_of = |t: &Shuffled| t.rows.replace("{wave}", &wave_id.to_string());
-    // Copies first (answers are found through their responses), then out and back in: answers
-    // after the responses they belong to (SQLite keeps the foreign key).
+    // Copies first (answers and tags are found through the rows they belong to), then out and
+    // back in (see `TABLES`).
     for t in &TABLES {
         txn.execute_unprepared(&format!(
             "CREATE TEMPORARY TABLE shuffle_{} AS SELECT * FROM {} WHERE {}",
@@ -95,7 +112,7 @@ pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<bool,
         ))
         .await?;
     }
-    for t in [&TABLES[1], &TABLES[0], &TABLES[2], &TABLES[3]] {
+    for t in TABLES.iter().rev() {
         txn.execute_unprepared(&format!("DELETE FROM {} WHERE {}", t.table, rows_of(t)))
             .await?;
     }
@@ -124,19 +141,31 @@ pub async fn shuffle_wave(db: &DatabaseConnection, wave_id: i32) -> Result<bool,
     ))
     .await?;
     txn.commit().await?;
-    // Outside the transaction: neither database vacuums inside one.
-    match backend {
+    // Outside the transaction: neither database vacuums inside one. The rewrite is committed
+    // whatever happens here; should the vacuum fail, the log says so, and the database's own
+    // vacuuming removes the old versions later (docs/operations.md).
+    if let Err(e) = vacuum(db).await {
+        tracing::error!(wave = wave_id, error = %e, "vacuum after rewriting a closed wave failed");
+    }
+    Ok(true)
+}
+
+/// Removes the old versions of the rewritten rows (and, on SQLite, empties the write-ahead log).
+async fn vacuum(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
             db.execute_unprepared("VACUUM").await?;
             db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
                 .await?;
         }
         _ => {
-            db.execute_unprepared("VACUUM response, answer, open_answer, access_code")
-                .await?;
+            db.execute_unprepared(
+                "VACUUM response, answer, open_answer, open_answer_tag, access_code",
+            )
+            .await?;
         }
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Rewrites every closed or published wave whose rows were not rewritten (see the module's

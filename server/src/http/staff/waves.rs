@@ -254,9 +254,6 @@ async fn advance(
         waves::advance_mixing(&state.db, &state.seal_key, id, to, state.mixer.batch()).await;
     match moved {
         Ok(wave) => {
-            if to == WaveState::Closed {
-                crate::app::closing::rewrite_beside(state.db.clone(), wave.id);
-            }
             crate::store::staff::audit(
                 &state.db,
                 Some(staff.user.id),
@@ -264,6 +261,10 @@ async fn advance(
                 &format!("{} → {}", wave.label, to.as_str()),
             )
             .await?;
+            // After the audit entry: on SQLite the rewrite holds the only write lock.
+            if to == WaveState::Closed {
+                crate::app::closing::rewrite_beside(state.db.clone(), wave.id);
+            }
             let rewriting = if to == WaveState::Closed {
                 " Its rows are now rewritten out of the order they arrived in (a national wave takes a few minutes); publishing waits for that."
             } else {
