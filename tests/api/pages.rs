@@ -71,6 +71,10 @@ on_both_databases! {
             let page = open(path, languages, navigate).await.unwrap();
             assert_eq!(page.status(), 200, "{path} {languages} {navigate}");
         }
+        // The Dutch page a browser got for its languages is no page for another's.
+        let dutch = open("/", "nl-NL,en;q=0.5", true).await.unwrap();
+        let vary: Vec<&str> = dutch.headers().get_all("vary").iter().filter_map(|v| v.to_str().ok()).collect();
+        assert!(vary.iter().any(|v| v.contains("accept-language")), "{vary:?}");
     }
 
     async fn the_start_page_speaks_english_when_asked(app) {

@@ -116,8 +116,8 @@ on_both_databases! {
         let (_, unknown) = start(&app, "ABC-DEF-GHJ").await;
         assert_eq!(unknown.headers()["location"], "/?error=unknown&lang=nl");
         let (_, malformed) = start(&app, "hallo").await;
-        // A wrong format names what is wrong: here, how many signs were typed.
-        assert_eq!(malformed.headers()["location"], "/?error=format&count=5&lang=nl");
+        // A wrong format names what is wrong: here the first sign that is on no card.
+        assert_eq!(malformed.headers()["location"], "/?error=format&symbol=L&lang=nl");
         let page = app.get("/?error=unknown").await.text().await.unwrap();
         assert!(page.contains("role=\"alert\""));
     }

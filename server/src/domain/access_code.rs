@@ -38,15 +38,17 @@ impl AccessCode {
             .filter(|c| !c.is_whitespace() && *c != '-' && *c != '‐' && *c != '–')
             .map(|c| c.to_ascii_uppercase())
             .collect();
-        let length = normalised.chars().count();
-        if length != CODE_LENGTH {
-            return Err(CodeFormatError::WrongLength(length));
-        }
+        // A sign that is on no card first: it tells the child where to look (the start page's
+        // script checks in the same order).
         if let Some(sign) = normalised
             .chars()
             .find(|c| !c.is_ascii() || !ALPHABET.contains(&(*c as u8)))
         {
             return Err(CodeFormatError::UnknownCharacter(sign));
+        }
+        let length = normalised.chars().count();
+        if length != CODE_LENGTH {
+            return Err(CodeFormatError::WrongLength(length));
         }
         Ok(AccessCode(normalised))
     }
@@ -194,6 +196,11 @@ mod tests {
         assert_eq!(
             AccessCode::parse("k7m-4q9-txo"),
             Err(CodeFormatError::UnknownCharacter('O'))
+        );
+        assert_eq!(
+            AccessCode::parse("hallo"),
+            Err(CodeFormatError::UnknownCharacter('L')),
+            "a sign on no card is named before the length"
         );
         assert_eq!(
             AccessCode::parse("K7M-4Q9-TXÄ"),

@@ -101,16 +101,20 @@ async fn in_the_browsers_language(request: Request, next: Next) -> Response {
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .and_then(preferred_language);
-        if let (false, Some(lang)) = (named, preferred) {
-            if lang != Lang::Nl {
-                let joiner = if query.is_empty() { "" } else { "&" };
-                let to = format!("/?{query}{joiner}lang={}", lang.code());
-                let mut response = Redirect::to(&to).into_response();
-                response
-                    .headers_mut()
-                    .insert(header::VARY, HeaderValue::from_static("accept-language"));
-                return response;
-            }
+        if !named {
+            let mut response = match preferred {
+                Some(lang) if lang != Lang::Nl => {
+                    let joiner = if query.is_empty() { "" } else { "&" };
+                    Redirect::to(&format!("/?{query}{joiner}lang={}", lang.code())).into_response()
+                }
+                _ => next.run(request).await,
+            };
+            // What `/` answers depends on the browser's languages: no cache may hand one
+            // browser's answer to another.
+            response
+                .headers_mut()
+                .append(header::VARY, HeaderValue::from_static("accept-language"));
+            return response;
         }
     }
     next.run(request).await
