@@ -84,7 +84,8 @@
       credentials: "same-origin",
       cache: "no-store"
     }).then(function (response) {
-      return response.json().then(function (body) {
+      // An error answer that is not ours (a proxy's page) is "try again", not "no internet".
+      return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.status !== 200) {
           busy = false;
           return refused(response.status === 429 ? "busy" : body.error || "busy");

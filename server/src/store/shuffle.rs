@@ -1,9 +1,9 @@
 //! The shuffle when a wave closes: every row of the wave that a child's survey made or touched
-//! (`response`, `answer`, `open_answer`, `access_code`) is written once more, in one
-//! transaction, in an order that has nothing to do with arrival. While the wave was open,
-//! responses moved in batches (`store::mixing`), and a dump showed those batches: PostgreSQL's
-//! heap order and `ctid`, the batches' shared transaction ids (`xmin`), SQLite's page
-//! positions, all following the order of arrival batch by batch. After the shuffle no order a
+//! (`response`, `answer`, `open_answer` with its theme tags, `access_code`) is written once
+//! more, in one transaction, in an order that has nothing to do with arrival. While the wave was
+//! open, responses moved in batches (`store::mixing`), and a dump showed those batches:
+//! PostgreSQL's heap order and `ctid`, the batches' shared transaction ids (`xmin`), SQLite's
+//! page positions, all following the order of arrival batch by batch. After the shuffle no order a
 //! dump shows follows arrival: the rows share one transaction id and sit in the order of their
 //! keys, which are random draws (UUID v4 ids, keyed code hashes) made without regard to when a
 //! child sent. The old row versions are then removed (`VACUUM`): on SQLite the file is rebuilt
