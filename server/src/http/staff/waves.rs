@@ -262,10 +262,8 @@ async fn advance(
             )
             .await?;
             // After the audit entry: on SQLite the rewrite holds the only write lock.
-            if to == WaveState::Closed {
-                crate::app::closing::rewrite_beside(state.db.clone(), wave.id);
-            }
             let rewriting = if to == WaveState::Closed {
+                crate::app::closing::rewrite_beside(state.db.clone(), wave.id);
                 " Its rows are now rewritten out of the order they arrived in (a national wave takes a few minutes); publishing waits for that."
             } else {
                 ""
