@@ -254,10 +254,7 @@ fn open(key: &SealKey, held: &Held) -> Result<String, String> {
 /// file keeps an old page with a held row. A checkpoint that cannot finish now (a reader is
 /// busy) finishes at a later round; it is not an error.
 async fn forget_deleted_pages(db: &DatabaseConnection) {
-    if let Err(e) = db
-        .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
-        .await
-    {
+    if let Err(e) = super::wal::empty(db, 1).await {
         tracing::warn!(error = %e, "the write-ahead log could not be emptied after mixing");
     }
 }

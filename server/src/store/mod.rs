@@ -23,6 +23,7 @@ pub mod scope;
 pub mod shuffle;
 pub mod staff;
 pub mod tokens;
+pub mod wal;
 pub mod waves;
 
 pub use errors::{is_conflict, is_unavailable, unique_violated, Unique};

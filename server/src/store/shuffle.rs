@@ -155,8 +155,15 @@ async fn vacuum(db: &DatabaseConnection) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
             db.execute_unprepared("VACUUM").await?;
-            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
-                .await?;
+            // Until the log is copied into the file and emptied, the file still holds the pages
+            // from before the rewrite: a reader busy at this moment (the mixer of another wave,
+            // a dashboard) only delays it.
+            if !super::wal::empty(db, 100).await? {
+                tracing::warn!(
+                    "the write-ahead log could not be emptied after rewriting a closed wave; \
+                     the next checkpoint does it"
+                );
+            }
         }
         _ => {
             db.execute_unprepared(
