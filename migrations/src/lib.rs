@@ -25,6 +25,8 @@ mod m20261206_000014_drop_family_tables;
 mod m20261206_000020_add_hash_version_to_access_codes;
 mod m20261207_000021_create_incident_revision;
 mod m20261207_000022_add_rewritten_to_waves;
+mod m20261207_000023_create_rate_limit;
+mod m20261207_000024_strip_bidi_controls;
 mod without_rowid;
 
 pub struct Migrator;
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_add_hash_version_to_access_codes::Migration),
             Box::new(m20261207_000021_create_incident_revision::Migration),
             Box::new(m20261207_000022_add_rewritten_to_waves::Migration),
+            Box::new(m20261207_000023_create_rate_limit::Migration),
+            Box::new(m20261207_000024_strip_bidi_controls::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! Staff account use cases shared by the web UI and the CLI: add a user, sign in, change or
 //! reset a password. Password hashing runs on the blocking pool so it never stalls requests.
 
+use crate::attempts::Attempts;
 use crate::auth::password;
-use crate::auth::rate_limit::RateLimiter;
 use crate::auth::token::Token;
 use crate::domain::staff::{Email, Membership, NewPassword, Role};
 use crate::store::staff::{self as store, CreateUserError, StaffUser};
@@ -110,23 +110,6 @@ pub async fn add_user(
     Ok((user, temporary))
 }
 
-/// Sign-in limits, per account and per source address, kept in memory only.
-#[derive(Debug)]
-pub struct LoginLimits {
-    per_account: RateLimiter,
-    per_source: RateLimiter,
-}
-
-impl Default for LoginLimits {
-    /// 5 failures per account and 30 per source address in 15 minutes.
-    fn default() -> Self {
-        LoginLimits {
-            per_account: RateLimiter::new(5, Duration::from_secs(15 * 60)),
-            per_source: RateLimiter::new(30, Duration::from_secs(15 * 60)),
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
     /// Unknown e-mail, wrong password or deactivated account: one answer for all, so the
@@ -147,7 +130,7 @@ pub struct NewSession {
 
 pub async fn sign_in(
     db: &DatabaseConnection,
-    limits: &LoginLimits,
+    limits: &Attempts,
     email: &str,
     attempt: &str,
     source: IpAddr,
@@ -155,9 +138,7 @@ pub async fn sign_in(
     let account_key = email.trim().to_lowercase();
     let source_key = source.to_string();
     limits
-        .per_source
-        .check(&source_key)
-        .and_then(|_| limits.per_account.check(&account_key))
+        .check_sign_in(&account_key, &source_key)
         .map_err(SignInError::Limited)?;
     let found = match Email::parse(email) {
         Ok(email) => store::find_for_login(db, &email).await?,
@@ -169,11 +150,10 @@ pub async fn sign_in(
     };
     let matches = verify_blocking(attempt.to_string(), stored).await;
     let Some(user) = user.filter(|_| matches) else {
-        limits.per_account.record_failure(&account_key);
-        limits.per_source.record_failure(&source_key);
+        limits.failed_sign_in(&account_key, &source_key).await;
         return Err(SignInError::Invalid);
     };
-    limits.per_account.reset(&account_key);
+    limits.signed_in(&account_key).await;
     let token = Token::generate();
     let csrf = Token::generate();
     store::create_session(

@@ -137,6 +137,14 @@ pub struct ServeArgs {
     /// Offer the pseudo right-to-left test locale `x-rtl` in the survey.
     #[arg(long, env = "VEILIG_PSEUDO_LOCALE")]
     pub pseudo_locale: bool,
+    /// Seconds a connection may take to send a complete request header, from opening or from
+    /// its last answer (so also how long an idle connection is kept open).
+    #[arg(long, env = "VEILIG_HEADER_TIMEOUT", default_value_t = crate::config::DEFAULT_HEADER_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_timeout: u64,
+    /// The most connections open at once (default: the open-files limit less 128).
+    #[arg(long, env = "VEILIG_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -294,6 +302,10 @@ impl GlobalArgs {
                 kiosk_hours: serve.kiosk_hours,
                 draft_days: serve.draft_days,
                 pseudo_locale: serve.pseudo_locale,
+            },
+            connections: crate::config::ConnectionSettings {
+                header_timeout: std::time::Duration::from_secs(serve.header_timeout),
+                max_open: serve.max_connections,
             },
         }
     }

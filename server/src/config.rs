@@ -29,6 +29,8 @@ pub struct Settings {
     pub mix: crate::mixer::MixSettings,
     /// The child's survey: help contacts, kiosk tablets, drafts, test locales.
     pub survey: SurveySettings,
+    /// Header and idle timeouts, and the cap on open connections.
+    pub connections: ConnectionSettings,
 }
 
 /// How the child's survey behaves in this deployment.
@@ -61,3 +63,73 @@ impl Default for SurveySettings {
 
 /// The SQLite file used when no `DATABASE_URL` is given.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://veilig.db?mode=rwc";
+
+/// How the server treats connections (`http::connections`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    /// A connection is closed when no complete request header arrived this long after it
+    /// opened or after its last answer.
+    pub header_timeout: std::time::Duration,
+    /// The most connections open at once; `None`: the open-files limit less [`RESERVED_FILES`].
+    pub max_open: Option<usize>,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        ConnectionSettings {
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_open: None,
+        }
+    }
+}
+
+pub const DEFAULT_HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+/// Open files kept for what is not a connection: the database pool (and SQLite's files), the
+/// web assets being sent, the log.
+pub const RESERVED_FILES: usize = 128;
+/// The fewest connections the cap allows, however low the open-files limit.
+const MIN_OPEN: usize = 32;
+
+impl ConnectionSettings {
+    /// The cap on open connections for this process.
+    pub fn max_open(&self) -> usize {
+        self.max_open
+            .unwrap_or_else(|| open_files_limit().saturating_sub(RESERVED_FILES))
+            .max(MIN_OPEN)
+    }
+}
+
+/// The process's soft limit on open files.
+fn open_files_limit() -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given and reads nothing else.
+    let read = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    if read != 0 {
+        return 1_024;
+    }
+    if limit.rlim_cur == libc::RLIM_INFINITY {
+        return usize::MAX;
+    }
+    usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod connection_tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_stays_below_the_open_files_limit() {
+        let limit = open_files_limit();
+        assert!(limit > 0);
+        let cap = ConnectionSettings::default().max_open();
+        assert_eq!(cap, limit.saturating_sub(RESERVED_FILES).max(MIN_OPEN));
+        let fixed = ConnectionSettings {
+            max_open: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(fixed.max_open(), MIN_OPEN, "never fewer than {MIN_OPEN}");
+    }
+}

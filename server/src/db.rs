@@ -72,8 +72,39 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// The advisory lock that one migrating server holds on PostgreSQL ("veilig migrations").
+const MIGRATION_LOCK: i64 = 0x7665_696c_6d69_6772;
+
+/// Runs the pending migrations. On PostgreSQL, any number of servers may start at once: each
+/// migrates on a connection of its own holding an advisory lock, so one runs the migrations
+/// while the others wait and then find nothing pending. (SQLite has one server.)
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if Backend::of(db) == Backend::Sqlite {
+        return Migrator::up(db, None).await;
+    }
+    // A session lock needs one connection for the lock, the migrations and the unlock: a pool
+    // of one, with the pool's own settings.
+    let options = db.get_postgres_connection_pool().connect_options();
+    let one = sea_orm::sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        // The lock belongs to this one connection: it must not be closed and replaced.
+        .max_lifetime(None)
+        .idle_timeout(None)
+        .connect_with((*options).clone())
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+    let conn = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(one);
+    conn.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await?;
+    let migrated = Migrator::up(&conn, None).await;
+    // Closing the connection releases the lock too; unlocking first says so plainly.
+    let unlocked = conn
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+        .await;
+    let _ = conn.close().await;
+    migrated?;
+    unlocked.map(|_| ())
 }
 
 /// Whether every migration has run.

@@ -5,7 +5,9 @@
 //! answered only after its transaction committed: a `201` still means it is safe on disk.
 //!
 //! Should a batch fail as a whole (two sends of one survey racing each other, a deadlock), its
-//! submissions are stored one by one, each with its own outcome or error.
+//! submissions are stored one by one, each with its own outcome or error; when it failed
+//! because the database did not answer, each is answered that at once (trying each alone
+//! would make a device wait for the database twice).
 
 use crate::domain::seal::SealKey;
 use crate::store::intake;
@@ -122,6 +124,15 @@ async fn store(db: DatabaseConnection, key: Arc<SealKey>, batch: Vec<Job>) {
                 }
                 together = Vec::new();
             }
+            // The database did not answer: each alone would wait for it again, and a device
+            // would wait twice as long as the operations guide says. All are told at once.
+            Err(e) if crate::store::is_unavailable(&e) => {
+                let message = e.to_string();
+                for job in together.into_iter().chain(alone) {
+                    let _ = job.reply.send(Err(unavailable(&message)));
+                }
+                return;
+            }
             Err(e) => tracing::debug!(error = %e, "a batch of submissions goes one by one"),
         }
     }
@@ -135,8 +146,24 @@ async fn store(db: DatabaseConnection, key: Arc<SealKey>, batch: Vec<Job>) {
         });
     }
     while one_by_one.join_next().await.is_some() {}
+    // These go one after another, each seeing the one before; once the database has not
+    // answered, the rest are told so at once.
+    let mut down: Option<String> = None;
     for job in alone {
-        let outcome = intake::submit(db, &key, &job.code_hash, &job.new).await;
+        let outcome = match &down {
+            Some(message) => Err(unavailable(message)),
+            None => intake::submit(db, &key, &job.code_hash, &job.new).await,
+        };
+        if let Err(e) = &outcome {
+            if crate::store::is_unavailable(e) {
+                down.get_or_insert_with(|| e.to_string());
+            }
+        }
         let _ = job.reply.send(outcome);
     }
+}
+
+/// The error a submission gets when the database did not answer another's try.
+fn unavailable(message: &str) -> DbErr {
+    DbErr::Conn(sea_orm::RuntimeErr::Internal(message.to_string()))
 }

@@ -226,6 +226,21 @@ pub async fn check_code(
     }
 }
 
+/// The label of the wave a typed code belongs to, whatever the code's state; none for a code
+/// that is not one.
+pub async fn wave_of_code(
+    db: &DatabaseConnection,
+    key: &CodeKey,
+    typed: &str,
+) -> Result<Option<String>, DbErr> {
+    let Ok(code) = AccessCode::parse(typed) else {
+        return Ok(None);
+    };
+    Ok(codes::find_for_survey(db, &code.hash(key))
+        .await?
+        .map(|found| found.wave.label))
+}
+
 /// The same check for a code known only by its hash (a survey under way).
 pub async fn check_code_hash(
     db: &DatabaseConnection,

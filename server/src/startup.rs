@@ -1,6 +1,5 @@
 //! Wiring: configuration → database → router → listener.
 
-use crate::accounts::LoginLimits;
 use crate::cli::{GlobalArgs, ServeArgs};
 use crate::config::Settings;
 use crate::db::{self, Backend};
@@ -26,6 +25,7 @@ pub fn load_instruments(
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    connections: crate::config::ConnectionSettings,
 }
 
 impl Application {
@@ -77,6 +77,13 @@ impl Application {
             Backend::Sqlite => 1,
             Backend::Postgres => 4,
         };
+        // One server on SQLite counts in memory; PostgreSQL's servers count together.
+        let attempts = Arc::new(match backend {
+            Backend::Sqlite => crate::attempts::Attempts::in_memory(),
+            Backend::Postgres => crate::attempts::Attempts::shared(db.clone(), &pepper)
+                .await
+                .context("cannot read the rate limits")?,
+        });
         let state = AppState {
             intake: crate::intake::Intake::start(db.clone(), seal_key.clone(), writers),
             seal_key,
@@ -92,16 +99,19 @@ impl Application {
             pepper: Arc::new(pepper),
             assets: Arc::new(Assets::load(&settings.site_dir)),
             leptos_options,
-            login_limits: Arc::new(LoginLimits::default()),
+            attempts,
             secure_cookies: settings.secure_cookies,
             behind_tls: settings.behind_tls,
             trusted_proxies: settings.trusted_proxies.clone(),
             wave_instruments: Default::default(),
-            code_limits: Arc::new(http::survey::code_limiter()),
             k: settings.k,
             mixer: Arc::new(crate::mixer::Mixer::new(settings.mix)),
         };
-        Ok(Application { listener, state })
+        Ok(Application {
+            listener,
+            state,
+            connections: settings.connections,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -139,11 +149,8 @@ impl Application {
             self.state.db.clone(),
         ));
         let router = http::router(self.state);
-        // The peer address is used for the sign-in rate limit only; it is never stored.
-        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        // The peer address is used for the rate limits only; it is never stored.
+        http::connections::serve(self.listener, router, self.connections, shutdown_signal()).await
     }
 }
 

@@ -8,7 +8,9 @@ use crate::domain::scrub::scrub;
 use crate::domain::submission::submission_hash;
 use crate::intake::Intake;
 use crate::mixer::Mixer;
-use crate::participation::{check_code, check_code_hash, AcceptedCode, CodeRefusal, Expected};
+use crate::participation::{
+    check_code, check_code_hash, wave_of_code, AcceptedCode, CodeRefusal, Expected,
+};
 use crate::pepper::Pepper;
 use crate::store::instruments::{load_instrument, InstrumentCache};
 use crate::store::responses::{self, NewResponse, SubmitOutcome};
@@ -63,10 +65,11 @@ pub async fn submit(
         Err(CodeRefusal::Used | CodeRefusal::WaveNotOpen)
             if responses::submission_exists(state.db, &hash).await? =>
         {
+            let wave = wave_of_code(state.db, state.code_key, &envelope.code).await?;
             let receipt = Receipt {
                 status: "stored",
                 submission_id: envelope.submission_id.to_string(),
-                wave: String::new(),
+                wave: wave.unwrap_or_default(),
             };
             return Ok((SubmitOutcome::AlreadyStored, receipt));
         }

@@ -35,6 +35,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "app",
             "accounts",
+            "attempts",
             "dashboard",
             "demo",
             "incidents",

@@ -184,9 +184,12 @@ async fn with_postgresql_gone_under_load_surveys_get_503_and_are_stored_once_whe
     let tries: Vec<&Try> = results.iter().flat_map(|(_, t)| t).collect();
     let waited: Vec<&&Try> = tries.iter().filter(|t| t.status == 503).collect();
     assert!(!waited.is_empty(), "no device was told to wait");
-    // The pool gives up on a missing database after its acquire timeout (5 s), not never.
+    // A request waits for a missing database once, for the pool's acquire timeout (5 s, as
+    // docs/operations.md says), never for each statement or retry (a submission whose shared
+    // transaction failed was tried alone and waited twice: 503s of 10 s and more). 8 s leaves
+    // room for a loaded machine and still fails on a second wait.
     let slowest = waited.iter().map(|t| t.took).max().unwrap_or_default();
-    assert!(slowest < Duration::from_secs(10), "a 503 took {slowest:?}");
+    assert!(slowest < Duration::from_secs(8), "a 503 took {slowest:?}");
     for (body, tries) in &results {
         let last = tries.last().unwrap().status;
         let first = tries[0].status;

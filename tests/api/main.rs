@@ -24,6 +24,7 @@ mod responses;
 mod results;
 mod retention;
 mod schema;
+mod shared_limits;
 mod staff_accounts;
 mod storage;
 mod survey;

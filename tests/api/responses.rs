@@ -56,8 +56,23 @@ on_both_databases! {
         assert_eq!(app.post_json("/api/v1/responses", &body).await.status(), 201);
         let again = app.post_json("/api/v1/responses", &body).await;
         assert_eq!(again.status(), 200);
-        assert_eq!(again.json::<Value>().await.unwrap()["status"], "stored");
+        let receipt: Value = again.json().await.unwrap();
+        assert_eq!(receipt["status"], "stored");
+        assert_eq!(receipt["wave"], "2023", "a resend's receipt names the wave as the first did");
         assert_eq!(count(&app, "response").await, 1);
+    }
+
+    async fn an_open_answer_keeps_no_bidirectional_override(app) {
+        // U+202E would show the rest of the text backwards to the researcher who reads it.
+        let codes = setup(&app).await;
+        let mut body = submission(&codes[0]);
+        body["open_answer"] = json!("het eten is \u{202E}lekker\u{202C} hier");
+        assert_eq!(app.post_json("/api/v1/responses", &body).await.status(), 201);
+        app.mix_responses().await;
+        let row = app.db.query_one_raw(Statement::from_string(app.db.get_database_backend(),
+            "SELECT text FROM open_answer")).await.unwrap().unwrap();
+        let text: String = row.try_get("", "text").unwrap();
+        assert_eq!(text, "het eten is lekker hier");
     }
 
     async fn the_same_submission_sent_concurrently_is_stored_once(app) {

@@ -222,6 +222,7 @@ async fn the_server_refuses_to_start_with_a_k_below_ten() {
         mix: Default::default(),
         survey: Default::default(),
         trusted_proxies: Default::default(),
+        connections: Default::default(),
     };
     let refused =
         veilig::startup::Application::build(&settings, veilig::pepper::Pepper::random()).await;

@@ -136,19 +136,7 @@ pub async fn spawn_app(kind: Db) -> TestApp {
 /// A server with some settings changed (a short kiosk idle time, the test locale, a help file).
 pub async fn spawn_app_with(kind: Db, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::create(kind).await;
-    let mut settings = Settings {
-        addr: "127.0.0.1:0".parse().expect("a valid address"),
-        database_url: database.url.clone(),
-        pepper_file: None,
-        site_dir: site_dir(),
-        instruments_dir: None,
-        behind_tls: false,
-        secure_cookies: false,
-        k: veilig::domain::results::DEFAULT_K,
-        mix: Default::default(),
-        survey: Default::default(),
-        trusted_proxies: Default::default(),
-    };
+    let mut settings = test_settings(&database.url);
     adjust(&mut settings);
     // A known pepper, so tests can look for it where it must never be.
     let pepper_hex = format!(
@@ -183,7 +171,39 @@ pub async fn spawn_app_with(kind: Db, adjust: impl FnOnce(&mut Settings)) -> Tes
     }
 }
 
+/// The settings of a test server on `database_url`.
+fn test_settings(database_url: &str) -> Settings {
+    Settings {
+        addr: "127.0.0.1:0".parse().expect("a valid address"),
+        database_url: database_url.to_string(),
+        pepper_file: None,
+        site_dir: site_dir(),
+        instruments_dir: None,
+        behind_tls: false,
+        secure_cookies: false,
+        k: veilig::domain::results::DEFAULT_K,
+        mix: Default::default(),
+        survey: Default::default(),
+        trusted_proxies: Default::default(),
+        connections: Default::default(),
+    }
+}
+
 impl TestApp {
+    /// Another server on this test's database with the same pepper, as a second app server
+    /// behind a load balancer (or this one restarted); its address (`http://…`). It runs until
+    /// the test ends.
+    pub async fn another_server(&self, adjust: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = test_settings(&self.database.url);
+        adjust(&mut settings);
+        let app = Application::build(&settings, self.pepper.clone())
+            .await
+            .expect("the other server starts");
+        let address = app.url();
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
     /// The pepper as written in its file, to look for where it must never be.
     pub fn pepper_hex(&self) -> String {
         self.pepper_hex.clone()
@@ -303,6 +323,11 @@ impl TestApp {
 
     /// A fresh cookie-keeping client, not signed in.
     pub fn browser(&self) -> StaffClient {
+        self.browser_at(&self.address)
+    }
+
+    /// The same, talking to the server at `address` (see [`TestApp::another_server`]).
+    pub fn browser_at(&self, address: &str) -> StaffClient {
         StaffClient {
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -310,7 +335,7 @@ impl TestApp {
                 .build()
                 .expect("an HTTP client"),
             csrf: String::new(),
-            address: self.address.clone(),
+            address: address.to_string(),
         }
     }
 

@@ -111,7 +111,7 @@ pub fn OpenAnswersPage(
                         let text_id = format!("text-{id}");
                         view! {
                             <li>
-                                <blockquote id=text_id.clone()>{a.text}</blockquote>
+                                <blockquote id=text_id.clone() dir="auto">{a.text}</blockquote>
                                 <p class="hint">{a.setting_type}</p>
                                 <ul class="tags">
                                     {a.themes.into_iter().map(|t| view! {

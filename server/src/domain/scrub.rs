@@ -66,13 +66,21 @@ fn capitalised(core: &str) -> bool {
     core.chars().next().is_some_and(char::is_uppercase) && !NOT_NAMES.contains(&core)
 }
 
+/// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): in a
+/// child's text they would make it show reordered to the researcher who reads it (an override
+/// before "fijn" shows "jnif"). The marks U+200E, U+200F and U+061C stay: they only set a direction
+/// where a right-to-left language needs one.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Replaces identifying parts of `text` by `[…]`, keeping the rest as written.
-/// Control characters are dropped (a NUL cannot even be stored in PostgreSQL's text columns);
-/// line breaks and tabs separate words like spaces do.
+/// Control characters are dropped (a NUL cannot even be stored in PostgreSQL's text columns),
+/// and so are the bidirectional controls; line breaks and tabs separate words like spaces do.
 pub fn scrub(text: &str) -> String {
     let text: String = text
         .chars()
-        .filter(|c| !c.is_control() || c.is_whitespace())
+        .filter(|&c| (!c.is_control() || c.is_whitespace()) && !is_bidi_control(c))
         .collect();
     let words: Vec<&str> = text.split_whitespace().collect();
     let cores: Vec<&str> = words.iter().map(|w| core(w)).collect();
@@ -152,6 +160,23 @@ pub fn scrub(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidirectional_controls_are_dropped_and_marks_kept() {
+        // An override would show "het is hier fijn" backwards to the researcher.
+        let overrides = "het is \u{202E}hier fijn\u{202C} en \u{2067}rustig\u{2069}";
+        assert_eq!(scrub(overrides), "het is hier fijn en rustig");
+        for c in ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}') {
+            assert!(
+                !scrub(&format!("a{c}b")).contains(c),
+                "{:04X} stays",
+                c as u32
+            );
+        }
+        // Arabic with a right-to-left mark keeps it.
+        let arabic = "\u{0623}\u{0646}\u{0627} \u{0628}\u{062E}\u{064A}\u{0631}\u{200F}.";
+        assert_eq!(scrub(arabic), arabic);
+    }
 
     #[test]
     fn e_mail_addresses_and_phone_numbers_are_removed() {

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod calm;
 pub mod client_addr;
+pub mod connections;
 pub mod cookies;
 pub mod error;
 mod health;

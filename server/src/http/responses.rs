@@ -24,18 +24,19 @@ pub fn router() -> Router<AppState> {
 async fn create(
     State(state): State<AppState>,
     client: ClientAddr,
+    headers: axum::http::HeaderMap,
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::BadJson(e.body_text()))?;
     let envelope = parse_envelope(&body).map_err(ApiError::Invalid)?;
     // Guessing codes through the API is limited like guessing them on the start page.
-    let source = client.key();
-    if let Err(wait) = state.code_limits.check(&source) {
+    let source = crate::http::survey::code_source(&state, &headers, &client);
+    if let Err(wait) = state.attempts.check_code(&source) {
         return Err(ApiError::TooManyAttempts(wait.as_secs()));
     }
     let outcome = submission::submit(state.desk(), envelope).await;
     if let Err(SubmitError::Code(CodeRefusal::Unknown | CodeRefusal::Format)) = &outcome {
-        state.code_limits.record_failure(&source);
+        state.attempts.wrong_code(&source).await;
     }
     match outcome {
         Ok((SubmitOutcome::Created, receipt)) => {

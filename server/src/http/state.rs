@@ -1,6 +1,5 @@
 //! What every handler can reach: the state the router is built with.
 
-use crate::accounts::LoginLimits;
 use crate::db::Backend;
 use crate::domain::instrument::InstrumentLibrary;
 use crate::http::assets::Assets;
@@ -19,15 +18,14 @@ pub struct AppState {
     pub pepper: Arc<Pepper>,
     pub assets: Arc<Assets>,
     pub leptos_options: LeptosOptions,
-    pub login_limits: Arc<LoginLimits>,
+    /// Failed sign-ins and wrong access codes, counted with every server on the database.
+    pub attempts: Arc<crate::attempts::Attempts>,
     pub secure_cookies: bool,
     /// Browsers reach the server over HTTPS (HSTS, https:// on code cards).
     pub behind_tls: bool,
     /// Proxies whose `X-Forwarded-For` is believed (see `domain::network`).
     pub trusted_proxies: crate::domain::network::TrustedProxies,
     pub wave_instruments: Arc<crate::store::instruments::InstrumentCache>,
-    /// Wrong access codes per source address, in memory only.
-    pub code_limits: Arc<crate::auth::rate_limit::CodeGuard>,
     /// The smallest number of children behind any published figure.
     pub k: u64,
     /// Stores checked surveys, those arriving together in one transaction.

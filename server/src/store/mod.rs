@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod pairs;
 pub mod placement;
 pub mod published;
+pub mod rate_limits;
 pub mod rekey;
 pub mod responses;
 pub mod results;

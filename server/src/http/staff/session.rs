@@ -188,7 +188,7 @@ async fn login(
     }
     match accounts::sign_in(
         &state.db,
-        &state.login_limits,
+        &state.attempts,
         &form.email,
         &form.password,
         client.0,

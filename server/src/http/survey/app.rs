@@ -69,8 +69,8 @@ async fn check(
             message: "give the code from the card".into(),
         }]));
     }
-    let source = client.key();
-    if let Err(wait) = state.code_limits.check(&source) {
+    let source = super::code_source(&state, &headers, &client);
+    if let Err(wait) = state.attempts.check_code(&source) {
         return Err(ApiError::TooManyAttempts(wait.as_secs()));
     }
     let kiosk = kiosk_of(&state, &headers);
@@ -85,7 +85,7 @@ async fn check(
         Ok(accepted) => accepted,
         Err(refusal) => {
             if matches!(refusal, CodeRefusal::Unknown | CodeRefusal::Format) {
-                state.code_limits.record_failure(&source);
+                state.attempts.wrong_code(&source).await;
             }
             return Err(ApiError::Code(refusal));
         }

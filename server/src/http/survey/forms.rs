@@ -109,15 +109,15 @@ async fn start(
         wave: kiosk.as_ref().map(|k| k.wave.as_str()).or(wave),
         location: kiosk.as_ref().map(|k| k.location_id),
     };
-    let source = client.key();
-    if state.code_limits.check(&source).is_err() {
+    let source = super::code_source(&state, &headers, &client);
+    if state.attempts.check_code(&source).is_err() {
         return back_to_start("busy", lang, wave);
     }
     let accepted = match check_code(&state.db, &state.code_key, &form.code, expected).await {
         Ok(Ok(accepted)) => accepted,
         Ok(Err(refusal)) => {
             if matches!(refusal, CodeRefusal::Unknown | CodeRefusal::Format) {
-                state.code_limits.record_failure(&source);
+                state.attempts.wrong_code(&source).await;
             }
             return refused_at_start(&state, refusal, &form.code, lang, wave);
         }

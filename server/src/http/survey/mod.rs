@@ -12,9 +12,9 @@ mod app;
 mod forms;
 mod screen;
 
-use crate::auth::rate_limit::CodeGuard;
 use crate::auth::token::Token;
 use crate::domain::instrument::{Instrument, ScaleKind};
+use crate::http::client_addr::ClientAddr;
 use crate::http::cookies;
 use crate::http::AppState;
 use crate::kiosk::{KioskPass, KIOSK_COOKIE};
@@ -27,7 +27,6 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::time::Duration;
 use veilig_frontend::i18n::Lang;
 use veilig_frontend::survey::{
     render_exit, render_help, render_thanks, ChildPage, Choice, ScaleLook, Screen,
@@ -48,12 +47,14 @@ pub fn retry_code(typed: &str) -> String {
         .collect()
 }
 
-/// Wrong codes per source in 15 minutes, and over all sources of this server together. A
-/// school or group network shares one address, so the first is generous for children
-/// mistyping and still slow for guessing; the second is far above what children mistype in a
-/// national wave. See docs/operations.md, "Guessing codes", for the arithmetic.
-pub fn code_limiter() -> CodeGuard {
-    CodeGuard::new(100, 10_000, Duration::from_secs(15 * 60))
+/// What wrong codes are counted under (`attempts`): an unlocked kiosk tablet by its pass, so
+/// that a group home whose children share one connection is not locked out by the mistakes
+/// typed on another device there (nor the tablet by theirs); any other device by its address.
+pub fn code_source(state: &AppState, headers: &HeaderMap, client: &ClientAddr) -> String {
+    match kiosk_of(state, headers) {
+        Some(pass) => format!("kiosk:{}.{}.{}", pass.location_id, pass.wave, pass.expires),
+        None => client.key(),
+    }
 }
 
 pub fn router() -> Router<AppState> {
