@@ -2,7 +2,26 @@
 //! PostgreSQL alike: used for responses, their answers, and generated demo data.
 
 use sea_orm::sea_query::{Alias, OnConflict, Query, SimpleExpr, Value};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr};
+
+/// The condition that `column` is one of a list bound as one JSON array in `$1`, whatever the
+/// list's length (see [`json_list`]). A statement with `IN ($1, …, $n)` is a new statement for
+/// every n, and each new one costs the database a parse, a plan and a round trip more to
+/// prepare; this one has the same text for every batch, so each connection prepares it once.
+/// On PostgreSQL the list becomes an array (`= ANY`), so the column's index is used.
+pub fn one_of(backend: DatabaseBackend, column: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => {
+            format!("{column} = ANY(ARRAY(SELECT json_array_elements_text(CAST($1 AS json))))")
+        }
+        _ => format!("{column} IN (SELECT value FROM json_each($1))"),
+    }
+}
+
+/// The value bound to `$1` for [`one_of`].
+pub fn json_list(values: &[&str]) -> Value {
+    Value::from(serde_json::Value::from(values.to_vec()).to_string())
+}
 
 /// Bound values per statement: far below what SQLite (32,766) and PostgreSQL (65,535) take. The
 /// driver caches each prepared statement per connection, keyed by its text; a statement of

@@ -10,7 +10,7 @@ use crate::domain::client_number::ClientNumber;
 use crate::domain::pseudonym::Pseudonym;
 use crate::domain::staff::Scope;
 use crate::pepper::Pepper;
-use sea_orm::sea_query::{Condition, Expr, Func, Query};
+use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     FromQueryResult, QueryFilter, QuerySelect, Set, Statement, TransactionTrait,
@@ -291,18 +291,22 @@ pub async fn use_unused<'a, C: ConnectionTrait>(
     if hashes.is_empty() {
         return Ok(HashSet::new());
     }
-    let update = Query::update()
-        .table(access_code::Entity)
-        .value(access_code::Column::State, CodeState::Used.as_str())
-        .and_where(access_code::Column::State.eq(CodeState::Unused.as_str()))
-        .and_where(access_code::Column::CodeHash.is_in(hashes))
-        .returning_col(access_code::Column::CodeHash)
-        .to_owned();
-    db.query_all(&update)
-        .await?
-        .iter()
-        .map(|row| row.try_get("", "code_hash"))
-        .collect()
+    let backend = db.get_database_backend();
+    let update = format!(
+        "UPDATE access_code SET state = '{}' WHERE state = '{}' AND {} RETURNING code_hash",
+        CodeState::Used.as_str(),
+        CodeState::Unused.as_str(),
+        super::bulk::one_of(backend, "code_hash")
+    );
+    db.query_all_raw(Statement::from_sql_and_values(
+        backend,
+        update,
+        [super::bulk::json_list(&hashes)],
+    ))
+    .await?
+    .iter()
+    .map(|row| row.try_get("", "code_hash"))
+    .collect()
 }
 
 /// A lost card: the old code is revoked and a new one made for the same location and child.

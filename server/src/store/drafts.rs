@@ -10,7 +10,7 @@
 use crate::domain::seal::SealKey;
 use crate::domain::survey::Draft;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 fn table() -> Alias {
     Alias::new("survey_draft")
@@ -177,11 +177,17 @@ pub async fn delete_for_codes<C: ConnectionTrait>(
     if code_hashes.is_empty() {
         return Ok(());
     }
-    let delete = Query::delete()
-        .from_table(table())
-        .and_where(Expr::col(col("code_hash")).is_in(code_hashes.iter().copied()))
-        .to_owned();
-    db.execute(&delete).await?;
+    let backend = db.get_database_backend();
+    let delete = format!(
+        "DELETE FROM survey_draft WHERE {}",
+        super::bulk::one_of(backend, "code_hash")
+    );
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        delete,
+        [super::bulk::json_list(code_hashes)],
+    ))
+    .await?;
     Ok(())
 }
 

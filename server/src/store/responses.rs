@@ -6,8 +6,8 @@ use super::bulk::insert_rows;
 use super::placement::Placement;
 use crate::domain::demographics::Demographics;
 use crate::domain::instrument::AnswersSoFar;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType, Value};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::sea_query::Value;
+use sea_orm::{ConnectionTrait, DbErr, Statement};
 use std::collections::HashSet;
 
 /// Everything stored for one response.
@@ -74,28 +74,25 @@ async fn submissions_in<'a, C: ConnectionTrait>(
     submission_hashes: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashSet<String>, DbErr> {
     let hashes: Vec<&str> = submission_hashes.into_iter().collect();
-    let in_table = |table: &str| {
-        Query::select()
-            .column(Alias::new("submission_hash"))
-            .from(Alias::new(table))
-            .and_where(Expr::col(Alias::new("submission_hash")).is_in(hashes.iter().copied()))
-            .to_owned()
-    };
-    let Some((first, rest)) = tables.split_first() else {
-        return Ok(HashSet::new());
-    };
-    if hashes.is_empty() {
+    if hashes.is_empty() || tables.is_empty() {
         return Ok(HashSet::new());
     }
-    let mut query = in_table(first);
-    for table in rest {
-        query.union(UnionType::All, in_table(table));
-    }
-    db.query_all(&query)
-        .await?
+    let backend = db.get_database_backend();
+    let condition = super::bulk::one_of(backend, "submission_hash");
+    let sql = tables
         .iter()
-        .map(|row| row.try_get("", "submission_hash"))
-        .collect()
+        .map(|table| format!("SELECT submission_hash FROM {table} WHERE {condition}"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    db.query_all_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [super::bulk::json_list(&hashes)],
+    ))
+    .await?
+    .iter()
+    .map(|row| row.try_get("", "submission_hash"))
+    .collect()
 }
 
 /// Writes a batch of responses: the responses, their answers, the open answers (apart) and
