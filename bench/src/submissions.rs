@@ -6,7 +6,7 @@
 use crate::database::{FreshDatabase, Kind};
 use crate::respondent::Respondent;
 use crate::server::{write_pepper, Server};
-use crate::stats::{ms, percentile};
+use crate::stats::{ms, percentile, Cpu};
 use anyhow::{bail, Context};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -160,6 +160,8 @@ pub struct Figures {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub rss_peak_mib: f64,
+    /// CPU seconds per 1,000 responses accepted.
+    pub cpu: Cpu,
 }
 
 async fn over_http(
@@ -187,6 +189,7 @@ async fn over_http(
             .collect(),
     );
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = Cpu::now(server.pid());
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..clients {
@@ -222,6 +225,7 @@ async fn over_http(
         latencies.extend(handle.await??);
     }
     let accepted = started.elapsed();
+    let cpu = Cpu::now(server.pid()).per_thousand_since(cpu_before, bodies.len());
     until_mixed(db, key).await?;
     let mixed = started.elapsed();
     latencies.sort();
@@ -233,6 +237,7 @@ async fn over_http(
         p50_ms: ms(percentile(&latencies, 50.0)),
         p99_ms: ms(percentile(&latencies, 99.0)),
         rss_peak_mib: hwm.max(peak),
+        cpu,
     })
 }
 
@@ -245,7 +250,7 @@ async fn direct(
     wave_id: i32,
     tickets: Vec<Ticket>,
     clients: usize,
-) -> anyhow::Result<(f64, f64)> {
+) -> anyhow::Result<(f64, f64, Cpu)> {
     let mut rng = StdRng::seed_from_u64(11);
     let prepared: Arc<Vec<(String, NewResponse)>> = Arc::new(
         tickets
@@ -273,6 +278,7 @@ async fn direct(
     let key = Arc::new(key.clone());
     let mixing = tokio::spawn(mixer.clone().run(db.clone(), key.clone()));
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = Cpu::now(None);
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..clients {
@@ -299,11 +305,12 @@ async fn direct(
         worker.await??;
     }
     let accepted = started.elapsed();
+    let cpu = Cpu::now(None).per_thousand_since(cpu_before, prepared.len());
     until_mixed(db, &key).await?;
     let mixed = started.elapsed();
     mixing.abort();
     let n = prepared.len() as f64;
-    Ok((n / accepted.as_secs_f64(), n / mixed.as_secs_f64()))
+    Ok((n / accepted.as_secs_f64(), n / mixed.as_secs_f64(), cpu))
 }
 
 pub async fn run(args: &Args, postgres: &str) -> anyhow::Result<()> {
@@ -332,7 +339,7 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
         args.responses
     );
     let seal = SealKey::from_pepper(&pepper);
-    let (limit_accepted, limit_mixed) = direct(
+    let (limit_accepted, limit_mixed, limit_cpu) = direct(
         &db,
         &seal,
         &instrument,
@@ -380,5 +387,15 @@ async fn run_on(args: &Args, database: &FreshDatabase) -> anyhow::Result<()> {
         100.0 * http.accepted_per_s / limit_accepted,
         100.0 * http.mixed_per_s / limit_mixed
     );
+    println!();
+    println!("CPU seconds per 1,000 responses accepted (user + system, while accepting):");
+    println!("| run | server | database | load generator (and the limit's writer) |");
+    println!("|---|---|---|---|");
+    for (run, cpu) in [("HTTP", http.cpu), ("limit", limit_cpu)] {
+        println!(
+            "| {run} | {:.2} | {:.2} | {:.2} |",
+            cpu.server, cpu.database, cpu.load
+        );
+    }
     Ok(())
 }
