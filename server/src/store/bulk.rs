@@ -4,23 +4,25 @@
 use sea_orm::sea_query::{Alias, OnConflict, Query, SimpleExpr, Value};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr};
 
-/// The condition that `column` is one of a list bound as one JSON array in `$1`, whatever the
-/// list's length (see [`json_list`]). A statement with `IN ($1, …, $n)` is a new statement for
-/// every n, and each new one costs the database a parse, a plan and a round trip more to
-/// prepare; this one has the same text for every batch, so each connection prepares it once.
-/// On PostgreSQL the list becomes an array (`= ANY`), so the column's index is used.
-pub fn one_of(backend: DatabaseBackend, column: &str) -> String {
-    match backend {
+/// The condition that `column` is one of `values`, with what to bind to `$1` for it: two
+/// statement texts whatever the number of values. A statement with `IN ($1, …, $n)` is a new
+/// statement for every n, and each new one costs the database a parse, a plan and a round
+/// trip more to prepare; here one value is `= $1`, and several are one JSON array in `$1`
+/// (on PostgreSQL made an array for `= ANY`, so the column's index is used). One value, the
+/// case of every survey stored alone, keeps the plain comparison: on PostgreSQL an index-only
+/// lookup (0.022 ms on 50,000 rows) instead of a bitmap scan over the array (0.036 ms).
+pub fn one_of(backend: DatabaseBackend, column: &str, values: &[&str]) -> (String, Value) {
+    if let [one] = values {
+        return (format!("{column} = $1"), Value::from(*one));
+    }
+    let condition = match backend {
         DatabaseBackend::Postgres => {
             format!("{column} = ANY(ARRAY(SELECT json_array_elements_text(CAST($1 AS json))))")
         }
         _ => format!("{column} IN (SELECT value FROM json_each($1))"),
-    }
-}
-
-/// The value bound to `$1` for [`one_of`].
-pub fn json_list(values: &[&str]) -> Value {
-    Value::from(serde_json::Value::from(values.to_vec()).to_string())
+    };
+    let list = serde_json::Value::from(values.to_vec()).to_string();
+    (condition, Value::from(list))
 }
 
 /// Bound values per statement: far below what SQLite (32,766) and PostgreSQL (65,535) take. The
@@ -85,7 +87,22 @@ pub async fn insert_rows_or<C: ConnectionTrait>(
 
 #[cfg(test)]
 mod tests {
-    use super::chunk;
+    use super::{chunk, one_of};
+    use sea_orm::sea_query::Value;
+    use sea_orm::DatabaseBackend;
+
+    #[test]
+    fn one_value_is_compared_plainly_and_several_go_as_one_json_list() {
+        let (one, value) = one_of(DatabaseBackend::Postgres, "code_hash", &["a"]);
+        assert_eq!(one, "code_hash = $1");
+        assert_eq!(value, Value::from("a"));
+        for backend in [DatabaseBackend::Postgres, DatabaseBackend::Sqlite] {
+            let (two, value) = one_of(backend, "code_hash", &["a", "b\"c"]);
+            let (three, _) = one_of(backend, "code_hash", &["a", "b", "c"]);
+            assert_eq!(two, three, "the same statement for every number of values");
+            assert_eq!(value, Value::from(r#"["a","b\"c"]"#));
+        }
+    }
 
     #[test]
     fn rows_go_in_power_of_two_statements_that_add_up() {

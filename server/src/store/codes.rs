@@ -292,21 +292,17 @@ pub async fn use_unused<'a, C: ConnectionTrait>(
         return Ok(HashSet::new());
     }
     let backend = db.get_database_backend();
+    let (condition, value) = super::bulk::one_of(backend, "code_hash", &hashes);
     let update = format!(
-        "UPDATE access_code SET state = '{}' WHERE state = '{}' AND {} RETURNING code_hash",
+        "UPDATE access_code SET state = '{}' WHERE state = '{}' AND {condition} RETURNING code_hash",
         CodeState::Used.as_str(),
         CodeState::Unused.as_str(),
-        super::bulk::one_of(backend, "code_hash")
     );
-    db.query_all_raw(Statement::from_sql_and_values(
-        backend,
-        update,
-        [super::bulk::json_list(&hashes)],
-    ))
-    .await?
-    .iter()
-    .map(|row| row.try_get("", "code_hash"))
-    .collect()
+    db.query_all_raw(Statement::from_sql_and_values(backend, update, [value]))
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "code_hash"))
+        .collect()
 }
 
 /// A lost card: the old code is revoked and a new one made for the same location and child.

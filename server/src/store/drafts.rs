@@ -178,16 +178,10 @@ pub async fn delete_for_codes<C: ConnectionTrait>(
         return Ok(());
     }
     let backend = db.get_database_backend();
-    let delete = format!(
-        "DELETE FROM survey_draft WHERE {}",
-        super::bulk::one_of(backend, "code_hash")
-    );
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        delete,
-        [super::bulk::json_list(code_hashes)],
-    ))
-    .await?;
+    let (condition, value) = super::bulk::one_of(backend, "code_hash", code_hashes);
+    let delete = format!("DELETE FROM survey_draft WHERE {condition}");
+    db.execute_raw(Statement::from_sql_and_values(backend, delete, [value]))
+        .await?;
     Ok(())
 }
 

@@ -78,21 +78,17 @@ async fn submissions_in<'a, C: ConnectionTrait>(
         return Ok(HashSet::new());
     }
     let backend = db.get_database_backend();
-    let condition = super::bulk::one_of(backend, "submission_hash");
+    let (condition, value) = super::bulk::one_of(backend, "submission_hash", &hashes);
     let sql = tables
         .iter()
         .map(|table| format!("SELECT submission_hash FROM {table} WHERE {condition}"))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
-    db.query_all_raw(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [super::bulk::json_list(&hashes)],
-    ))
-    .await?
-    .iter()
-    .map(|row| row.try_get("", "submission_hash"))
-    .collect()
+    db.query_all_raw(Statement::from_sql_and_values(backend, sql, [value]))
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "submission_hash"))
+        .collect()
 }
 
 /// Writes a batch of responses: the responses, their answers, the open answers (apart) and
