@@ -13,6 +13,19 @@
 
   var V = window.Veilig;
   var form = document.querySelector("form.code-form");
+  // What the child typed, the way the card prints it: capitals in groups of three
+  // (start.rs, format_code_preview, gives the same for a QR link's code).
+  var preview = form && form.querySelector(".code-preview");
+  if (preview && form.elements.code) {
+    form.elements.code.addEventListener("input", function () {
+      var signs = form.elements.code.value.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 12);
+      var groups = signs.match(/.{1,3}/g) || [];
+      preview.textContent = groups.length ? preview.getAttribute("data-prefix") + " " + groups.join("-") : "";
+    });
+  }
+  // The page's scripts are in charge now (the browser tests wait for this mark).
+  var main = document.querySelector("main[data-ready]");
+  if (main) main.setAttribute("data-ready", "true");
   if (!form || !V || !V.canSurvey) return;
   var field = function (name) {
     return form.elements[name] ? form.elements[name].value : "";

@@ -1,5 +1,6 @@
-//! The Veilig web app: pages render on the server (fast first paint on slow tablets) and then
-//! hydrate in the browser. Every form is a plain HTML form, so every page also works without
+//! The Veilig web app: pages render on the server (fast first paint on slow tablets). The
+//! child's pages carry only small plain scripts; the staff sign-in page alone hydrates (see
+//! docs/design.md). Every form is a plain HTML form, so every page also works without
 //! JavaScript.
 
 pub mod app;

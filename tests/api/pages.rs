@@ -160,3 +160,33 @@ mod security_headers {
         }
     }
 }
+
+/// No WASM on a page a child sees: the start page (however it is opened) and the pages it
+/// sends to carry the plain scripts only; the staff sign-in page is the one that hydrates.
+#[tokio::test]
+async fn the_childs_pages_load_no_wasm() {
+    let app = veilig_tests::spawn_app(veilig_tests::Db::Sqlite).await;
+    let login = app.get("/staff/login").await.text().await.unwrap();
+    let bundle_built = login.contains("/boot.js");
+    for path in [
+        "/",
+        "/?lang=en",
+        "/?code=K7M-4Q9-TXA&wave=2023",
+        "/?error=unknown",
+        "/no-such-page",
+    ] {
+        let page = app.get(path).await.text().await.unwrap();
+        assert!(page.contains("/child.js"), "{path} has the child's scripts");
+        assert!(
+            !page.contains("boot.js") && !page.contains(".wasm"),
+            "{path} loads WASM"
+        );
+    }
+    // With the bundle built (as in CI), the sign-in page shows that the check above can fail.
+    if veilig_tests::site_dir().join("pkg/boot.js").exists() {
+        assert!(
+            bundle_built,
+            "the sign-in page hydrates when the bundle is built"
+        );
+    }
+}

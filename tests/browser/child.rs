@@ -39,7 +39,7 @@ impl Browser {
             .goto(address)
             .await
             .expect("the start page opens");
-        self.wait_for_hydration().await;
+        self.wait_for_scripts().await;
         self.click("form.code-form button[type='submit']").await;
         self.wait_for_screen(20, |s| !s.is_empty() && s != "lost")
             .await;

@@ -199,14 +199,14 @@ impl Browser {
         serde_json::from_value(found).unwrap_or_default()
     }
 
-    /// Waits until the WASM app has hydrated the page (a marker only the browser side sets).
-    pub async fn wait_for_hydration(&self) {
+    /// Waits until the page's scripts are in charge (a mark only they set, in start.js).
+    pub async fn wait_for_scripts(&self) {
         self.client
             .wait()
             .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css("main[data-hydrated='true']"))
+            .for_element(Locator::Css("main[data-ready='true']"))
             .await
-            .expect("the page hydrates");
+            .expect("the page's scripts run");
     }
 
     pub async fn screenshot(&self, name: &str) {

@@ -338,9 +338,9 @@ async fn an_administrator_manages_accounts_and_reads_the_audit_log() {
     // From the start page to the sign-in form, switching its language in place on the way: the
     // form keeps the token the server put in it.
     c.goto(&app.url("/")).await.unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     browser.click_to_next_page("p.staff-link a").await;
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     c.find(Locator::LinkText("English"))
         .await
         .unwrap()

@@ -81,7 +81,7 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
     browser
         .click_to_next_page("form[action='/staff/kiosk'] button[type='submit']")
         .await;
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     assert_eq!(browser.path().await, "/");
     assert_eq!(
         browser
@@ -98,7 +98,7 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
 
     // Another location's code is refused.
     browser.client.goto(&app.url("/")).await.unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     browser.enter_code(&elsewhere).await;
     browser
         .client

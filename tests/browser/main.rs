@@ -1,5 +1,5 @@
 //! Browser tests: headless Chromium, driven through ChromeDriver, against the real server.
-//! They wait for hydration before interacting, run axe-core on every page a child sees, and
+//! They wait for the page's scripts before interacting, run axe-core on every page a child sees, and
 //! write screenshots to target/screenshots (not committed) for a person to look at.
 
 mod cable;

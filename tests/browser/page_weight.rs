@@ -57,7 +57,7 @@ async fn the_first_question_on_a_slow_tablet() {
     println!("\n| moment (from opening the card's link) | time | bytes received |");
     println!("|---|---|---|");
 
-    // The start page alone, until the WASM has hydrated it.
+    // The start page alone, until its scripts are in charge (no WASM on a child's page).
     let (browser, cable) = slow_tablet(&app).await;
     let started = Instant::now();
     let link = cable.url(&format!("/?code={}&wave=2023", codes[0]));
@@ -70,15 +70,15 @@ async fn the_first_question_on_a_slow_tablet() {
         "start page loaded (scripts run, code filled in)",
         (started.elapsed(), cable.received()),
     );
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     row(
-        "start page hydrated (WASM)",
+        "start page ready (its scripts in charge)",
         (started.elapsed(), cable.received()),
     );
     browser.close().await;
 
-    // The child presses Start as soon as the page has loaded: a hydration download still under
-    // way then competes with the survey's, the worst case for the first question.
+    // The child presses Start as soon as the page has loaded, the worst case for the first
+    // question (when the page still hydrated, its download competed with the survey's).
     let (browser, cable) = slow_tablet(&app).await;
     let started = Instant::now();
     let link = cable.url(&format!("/?code={}&wave=2023", codes[1]));

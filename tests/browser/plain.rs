@@ -164,7 +164,7 @@ async fn without_javascript_a_child_walks_the_whole_survey_in_the_browser() {
             .await
             .unwrap();
         if scripts {
-            browser.wait_for_hydration().await;
+            browser.wait_for_scripts().await;
         }
         start_plainly(&browser, scripts).await;
         walk(&browser, prefix, scripts).await;

@@ -4,16 +4,14 @@ use std::time::Duration;
 use veilig_tests::{spawn_app, Db};
 
 #[tokio::test]
-async fn the_start_page_hydrates_and_reacts_in_the_browser() {
+async fn the_start_page_reacts_in_the_browser_without_any_wasm() {
     let app = spawn_app(Db::Sqlite).await;
     let browser = Browser::start(true).await;
     let c = &browser.client;
     c.goto(&app.url("/")).await.unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     browser.screenshot("start-nl").await;
 
-    // A marker on the window survives only if the page is not reloaded.
-    c.execute("window.__stayed = true;", vec![]).await.unwrap();
     c.find(Locator::Id("code"))
         .await
         .unwrap()
@@ -22,6 +20,15 @@ async fn the_start_page_hydrates_and_reacts_in_the_browser() {
         .unwrap();
     let preview = browser.text_of(".code-preview").await;
     assert_eq!(preview, "Je typte: K7M-4Q9-TXA");
+    // A page a child sees loads no WebAssembly.
+    let fetched_wasm = "return performance.getEntriesByType('resource').map(e => e.name)\
+                        .filter(n => /\\.wasm|boot\\.js|veilig\\.js/.test(n));";
+    let wasm = c.execute(fetched_wasm, vec![]).await.unwrap();
+    assert_eq!(
+        wasm,
+        serde_json::json!([]),
+        "no WASM on the child's start page"
+    );
 
     c.find(Locator::LinkText("English"))
         .await
@@ -35,15 +42,8 @@ async fn the_start_page_hydrates_and_reacts_in_the_browser() {
         "the page switches to English",
     )
     .await;
-    let stayed = c
-        .execute("return window.__stayed === true;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(
-        stayed,
-        serde_json::json!(true),
-        "switching language must not reload the page"
-    );
+    let wasm = c.execute(fetched_wasm, vec![]).await.unwrap();
+    assert_eq!(wasm, serde_json::json!([]), "nor in English");
     let lang = c
         .execute("return document.documentElement.lang;", vec![])
         .await
@@ -64,7 +64,7 @@ async fn axe_finds_no_violations_on_the_start_and_login_pages() {
         ("/staff/login", "login"),
     ] {
         browser.client.goto(&app.url(path)).await.unwrap();
-        browser.wait_for_hydration().await;
+        browser.wait_for_scripts().await;
         let violations = browser.axe_violations().await;
         assert!(violations.is_empty(), "{path}: {violations:#?}");
         browser.screenshot(&format!("axe-{name}")).await;
@@ -83,7 +83,7 @@ async fn without_javascript_the_pages_work_as_plain_html() {
         .find(Locator::Css("main"))
         .await
         .unwrap()
-        .attr("data-hydrated")
+        .attr("data-ready")
         .await
         .unwrap();
     assert_eq!(hydrated.as_deref(), Some("false"), "no script ran");
@@ -139,7 +139,7 @@ async fn a_refused_code_stays_in_the_field_and_the_page_names_the_wrong_sign() {
     let browser = Browser::start(true).await;
     let c = &browser.client;
     c.goto(&app.url("/")).await.unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     c.execute("window.__stayed = true;", vec![]).await.unwrap();
     let field = c.find(Locator::Id("code")).await.unwrap();
     // An O is on no card (neither is a 0): the page says which sign to look at again.
@@ -250,7 +250,7 @@ async fn the_start_page_opens_in_the_browsers_language_and_marks_only_that_one()
     let browser = Browser::start_with_languages(true, "en-GB,en;q=0.9,nl;q=0.5").await;
     let c = &browser.client;
     c.goto(&app.url("/?wave=2025")).await.unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     assert_eq!(browser.text_of("h1").await, "Welcome!");
     let url = c.current_url().await.unwrap();
     assert_eq!(

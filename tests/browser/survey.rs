@@ -95,7 +95,7 @@ async fn a_child_in_closed_care_takes_the_survey_in_dutch_on_the_device() {
         .goto(&app.url(&format!("/?code={code}&wave=2023")))
         .await
         .unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     let address = browser.client.current_url().await.unwrap().to_string();
     assert!(!address.contains("code="), "{address}");
     assert!(address.contains("wave=2023"), "{address}");
@@ -349,7 +349,7 @@ async fn a_used_code_is_refused_on_the_start_page_with_a_kind_message() {
     let browser = Browser::start(true).await;
     browser.viewport(TABLET).await;
     browser.client.goto(&app.url("/?lang=en")).await.unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     browser
         .client
         .find(fantoccini::Locator::Id("code"))
@@ -384,7 +384,7 @@ async fn the_start_page_reads_itself_aloud_in_its_language() {
     let browser = Browser::start(true).await;
     browser.stub_speech().await;
     browser.client.goto(&app.url("/?lang=en")).await.unwrap();
-    browser.wait_for_hydration().await;
+    browser.wait_for_scripts().await;
     let said = read_aloud(&browser).await;
     assert!(said.starts_with("en: Welcome!"), "{said}");
     assert!(said.contains("Your code"), "{said}");

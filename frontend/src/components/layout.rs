@@ -20,9 +20,6 @@ pub fn Layout(
     let lang = use_lang();
     let rendered_in = lang.get_untracked();
     let texts = move || lang.get().texts();
-    // Effects run only in the browser: the marker tells tests (and styles) that the app is live.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     // The <head> is rendered from these closures after the page's own owner may be gone: then
     // the language the page was rendered in is used.
     let head_lang = move || lang.try_get().unwrap_or(rendered_in);
@@ -48,15 +45,16 @@ pub fn Layout(
                 </div>
             })}
         </header>
-        <main id="main" tabindex="-1" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
+        // The page's scripts mark it ready once they are in charge (child.js, start.js): what
+        // tests wait for before they type.
+        <main id="main" tabindex="-1" data-ready="false">
             {children()}
         </main>
     }
 }
 
 /// Links to the same page in each language, each in its own language; the one shown is marked
-/// (`aria-current`). Without JavaScript they are plain links; once hydrated, the router switches
-/// the language in place.
+/// (`aria-current`). They are plain links: the page is loaded again in the other language.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();

@@ -123,8 +123,8 @@ pub fn StartPage() -> impl IntoView {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         .unwrap_or_default();
-    let typed = RwSignal::new(linked.clone());
-    let preview = move || format_code_preview(&typed.get());
+    // start.js keeps it up to date as the child types; the server fills in a QR link's code.
+    let preview = format_code_preview(&linked);
     view! {
         <Layout title=|t| t.start_title child=true>
             <section class="card start">
@@ -151,12 +151,10 @@ pub fn StartPage() -> impl IntoView {
                             if error().is_some() { "code-hint code-error" } else { "code-hint" }
                         }
                         aria-invalid=move || error().is_some().then_some("true")
-                        on:input=move |ev| typed.set(event_target_value(&ev))
                     />
-                    <p class="code-preview" aria-live="polite">
+                    <p class="code-preview" aria-live="polite" data-prefix=move || texts().code_preview>
                         {move || {
-                            let p = preview();
-                            (!p.is_empty()).then(|| format!("{} {p}", texts().code_preview))
+                            (!preview.is_empty()).then(|| format!("{} {preview}", texts().code_preview))
                         }}
                     </p>
                     {move || error().map(|message| view! {

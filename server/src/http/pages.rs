@@ -63,7 +63,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let urls = state.assets.urls();
     let secure = state.secure_cookies;
     let context = move || {
-        provide_context(urls.clone());
+        let mut urls = urls.clone();
+        // No WASM on a page a child sees (docs/design.md): only the staff sign-in page hydrates.
+        let signing_in = use_context::<Parts>().is_some_and(|p| p.uri.path() == "/staff/login");
+        if !signing_in {
+            urls.boot_script = None;
+        }
+        provide_context(urls);
         provide_login_token(secure);
         provide_retry_code(secure);
     };
