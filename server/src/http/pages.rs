@@ -102,12 +102,12 @@ async fn in_the_browsers_language(request: Request, next: Next) -> Response {
         let named = query
             .split('&')
             .any(|pair| pair.split('=').next() == Some("lang"));
-        let preferred = request
-            .headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(preferred_language);
         if !named {
+            let preferred = request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(preferred_language);
             let mut response = match preferred {
                 Some(lang) if lang != Lang::Nl => {
                     let joiner = if query.is_empty() { "" } else { "&" };
