@@ -5,7 +5,8 @@
 //! Before the server had a timer and a cap (`axum::serve`), every one of these sockets stayed
 //! open, the server ran out of open files, and `/health` timed out until they were closed.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -101,22 +102,10 @@ fn start() -> Server {
     }
     let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
-    let (found, address) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("running at ").nth(1) {
-                let url = rest.split_whitespace().next().unwrap_or_default();
-                let _ = found.send(
-                    url.trim_start_matches("http://")
-                        .trim_end_matches('/')
-                        .to_string(),
-                );
-            }
-        }
-    });
-    let address = address
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server printed its address");
+    let address = common::address_from(stdout, Duration::from_secs(60))
+        .expect("the server printed its address")
+        .trim_start_matches("http://")
+        .to_string();
     Server {
         child,
         address,

@@ -6,9 +6,10 @@
 //! The server runs with the smallest mixing batch, so the kill can land in a mixing
 //! transaction as well as in a submission.
 
+mod common;
+
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -110,24 +111,11 @@ impl Server {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
-        let (found, address) = std::sync::mpsc::channel();
-        // Keeps reading, so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("running at ").nth(1) {
-                    let url = rest.split_whitespace().next().unwrap_or_default();
-                    let _ = found.send(url.trim_end_matches('/').to_string());
-                }
-            }
+        let url = common::address_from(stdout, Duration::from_secs(20)).unwrap_or_else(|| {
+            let _ = child.kill();
+            let log = std::fs::read_to_string(sandbox.dir.join("server.log")).unwrap_or_default();
+            panic!("veilig serve did not start:\n{log}")
         });
-        let url = address
-            .recv_timeout(Duration::from_secs(20))
-            .unwrap_or_else(|_| {
-                let _ = child.kill();
-                let log =
-                    std::fs::read_to_string(sandbox.dir.join("server.log")).unwrap_or_default();
-                panic!("veilig serve did not start:\n{log}")
-            });
         Server { child, url }
     }
 

@@ -30,7 +30,8 @@ async fn create(
     let Json(body) = body.map_err(|e| ApiError::BadJson(e.body_text()))?;
     let envelope = parse_envelope(&body).map_err(ApiError::Invalid)?;
     // Guessing codes through the API is limited like guessing them on the start page.
-    let source = crate::http::survey::code_source(&state, &headers, &client);
+    let kiosk = crate::http::survey::kiosk_of(&state, &headers);
+    let source = crate::http::survey::code_source(kiosk.as_ref(), &client);
     if let Err(wait) = state.attempts.check_code(&source) {
         return Err(ApiError::TooManyAttempts(wait.as_secs()));
     }

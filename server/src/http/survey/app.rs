@@ -69,11 +69,11 @@ async fn check(
             message: "give the code from the card".into(),
         }]));
     }
-    let source = super::code_source(&state, &headers, &client);
+    let kiosk = kiosk_of(&state, &headers);
+    let source = super::code_source(kiosk.as_ref(), &client);
     if let Err(wait) = state.attempts.check_code(&source) {
         return Err(ApiError::TooManyAttempts(wait.as_secs()));
     }
-    let kiosk = kiosk_of(&state, &headers);
     let expected = Expected {
         wave: kiosk
             .as_ref()

@@ -109,7 +109,7 @@ async fn start(
         wave: kiosk.as_ref().map(|k| k.wave.as_str()).or(wave),
         location: kiosk.as_ref().map(|k| k.location_id),
     };
-    let source = super::code_source(&state, &headers, &client);
+    let source = super::code_source(kiosk.as_ref(), &client);
     if state.attempts.check_code(&source).is_err() {
         return back_to_start("busy", lang, wave);
     }

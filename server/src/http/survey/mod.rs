@@ -50,8 +50,9 @@ pub fn retry_code(typed: &str) -> String {
 /// What wrong codes are counted under (`attempts`): an unlocked kiosk tablet by its pass, so
 /// that a group home whose children share one connection is not locked out by the mistakes
 /// typed on another device there (nor the tablet by theirs); any other device by its address.
-pub fn code_source(state: &AppState, headers: &HeaderMap, client: &ClientAddr) -> String {
-    match kiosk_of(state, headers) {
+/// `kiosk` is the request's verified pass ([`kiosk_of`]), which the caller has already.
+pub fn code_source(kiosk: Option<&KioskPass>, client: &ClientAddr) -> String {
+    match kiosk {
         Some(pass) => format!("kiosk:{}.{}.{}", pass.location_id, pass.wave, pass.expires),
         None => client.key(),
     }
