@@ -27,6 +27,7 @@ mod m20261207_000021_create_incident_revision;
 mod m20261207_000022_add_rewritten_to_waves;
 mod m20261207_000023_create_rate_limit;
 mod m20261207_000024_strip_bidi_controls;
+mod m20261208_000025_add_two_factor;
 mod without_rowid;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_add_rewritten_to_waves::Migration),
             Box::new(m20261207_000023_create_rate_limit::Migration),
             Box::new(m20261207_000024_strip_bidi_controls::Migration),
+            Box::new(m20261208_000025_add_two_factor::Migration),
         ]
     }
 }

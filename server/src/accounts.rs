@@ -1,6 +1,8 @@
 //! Staff account use cases shared by the web UI and the CLI: add a user, sign in, change or
 //! reset a password. Password hashing runs on the blocking pool so it never stalls requests.
 
+pub mod two_factor;
+
 use crate::attempts::Attempts;
 use crate::auth::password;
 use crate::auth::token::Token;
@@ -13,6 +15,8 @@ use std::time::Duration;
 
 /// How long a staff session lasts from sign-in.
 pub const SESSION_HOURS: i64 = 8;
+/// How long the second step of signing in (the code from the app) may take.
+pub const PENDING_MINUTES: i64 = 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -126,11 +130,72 @@ pub enum SignInError {
 pub struct NewSession {
     pub user: StaffUser,
     pub token: Token,
+    /// The token every form of the session carries (against cross-site requests).
+    pub csrf_token: String,
+    /// The password was right; the second factor is still to come (`two_factor`).
+    pub pending: bool,
 }
 
+impl NewSession {
+    /// Where the browser goes next.
+    pub fn next(&self) -> &'static str {
+        if self.pending {
+            "/staff/two-factor"
+        } else if self.user.must_change_password {
+            "/staff/password"
+        } else {
+            "/staff"
+        }
+    }
+
+    /// Seconds the cookie is kept: as long as the session.
+    pub fn max_age_seconds(&self) -> u64 {
+        if self.pending {
+            PENDING_MINUTES.unsigned_abs() * 60
+        } else {
+            SESSION_HOURS.unsigned_abs() * 3600
+        }
+    }
+}
+
+/// Starts a session for `user`: a full one, or one `pending` its second factor (which opens
+/// nothing but the second step and ends after `PENDING_MINUTES`).
+async fn open_session<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user: StaffUser,
+    pending: bool,
+) -> Result<NewSession, DbErr> {
+    let token = Token::generate();
+    let csrf = Token::generate();
+    let lasts = if pending {
+        ChronoDuration::minutes(PENDING_MINUTES)
+    } else {
+        ChronoDuration::hours(SESSION_HOURS)
+    };
+    store::create_session(
+        db,
+        &token.hash(),
+        user.id,
+        csrf.expose(),
+        Utc::now() + lasts,
+        pending,
+    )
+    .await?;
+    Ok(NewSession {
+        user,
+        token,
+        csrf_token: csrf.expose().to_string(),
+        pending,
+    })
+}
+
+/// Checks the password. Right, for an account that needs no second factor: a session. Right,
+/// for one that does (its role requires it, or it has enrolled): a pending session for the
+/// second step. Wrong: one answer for every reason, counted toward the limits.
 pub async fn sign_in(
     db: &DatabaseConnection,
     limits: &Attempts,
+    second_factor: &two_factor::TwoFactor,
     email: &str,
     attempt: &str,
     source: IpAddr,
@@ -153,19 +218,17 @@ pub async fn sign_in(
         limits.failed_sign_in(&account_key, &source_key).await;
         return Err(SignInError::Invalid);
     };
+    if second_factor.asked_of(&user) {
+        // The password counts as right only with the second factor: the limits are reset
+        // after it (`two_factor::verify`), not here.
+        return Ok(open_session(db, user, true).await?);
+    }
     limits.signed_in(&account_key).await;
-    let token = Token::generate();
-    let csrf = Token::generate();
-    store::create_session(
-        db,
-        &token.hash(),
-        user.id,
-        csrf.expose(),
-        Utc::now() + ChronoDuration::hours(SESSION_HOURS),
-    )
-    .await?;
-    store::audit(db, Some(user.id), "session.sign_in", "").await?;
-    Ok(NewSession { user, token })
+    let txn = crate::store::begin_write(db).await?;
+    let session = open_session(&txn, user, false).await?;
+    store::audit(&txn, Some(session.user.id), "session.sign_in", "").await?;
+    txn.commit().await?;
+    Ok(session)
 }
 
 /// Changes one's own password after checking the current one; signs out every other session.

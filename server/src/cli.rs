@@ -145,12 +145,30 @@ pub struct ServeArgs {
     /// The most connections open at once (default: the open-files limit less 128).
     #[arg(long, env = "VEILIG_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
+    /// The roles that sign in with a code from an authenticator app after their password
+    /// (comma-separated: admin, researcher, institution_admin, institution_viewer; or none).
+    /// Leaving out admin or researcher is for trials only: the server warns at start.
+    #[arg(
+        long,
+        env = "VEILIG_TWO_FACTOR_ROLES",
+        default_value = "admin,researcher"
+    )]
+    pub two_factor_roles: crate::domain::two_factor::TwoFactorRoles,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a staff account; the password is read from the first line of stdin.
     Add(UserAddArgs),
+    /// Remove an account's two-factor sign-in (a lost phone, or the last administrator locked
+    /// out): its sessions end and it sets two-factor sign-in up again at its next sign-in.
+    ResetTwoFactor(UserEmailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserEmailArgs {
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Debug, Args)]
@@ -307,6 +325,7 @@ impl GlobalArgs {
                 header_timeout: std::time::Duration::from_secs(serve.header_timeout),
                 max_open: serve.max_connections,
             },
+            two_factor: serve.two_factor_roles.clone(),
         }
     }
 }

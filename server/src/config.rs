@@ -31,6 +31,8 @@ pub struct Settings {
     pub survey: SurveySettings,
     /// Header and idle timeouts, and the cap on open connections.
     pub connections: ConnectionSettings,
+    /// The roles that sign in with a second factor (administrators and researchers by default).
+    pub two_factor: crate::domain::two_factor::TwoFactorRoles,
 }
 
 /// How the child's survey behaves in this deployment.

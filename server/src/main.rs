@@ -15,6 +15,9 @@ async fn main() -> ExitCode {
         Command::User(UserCommand::Add(args)) => {
             veilig::commands::users::add(&cli.global, args).await
         }
+        Command::User(UserCommand::ResetTwoFactor(args)) => {
+            veilig::commands::users::reset_two_factor(&cli.global, args).await
+        }
         Command::Codes(CodesCommand::Generate(args)) => {
             veilig::commands::codes::generate(&cli.global, args).await
         }

@@ -63,6 +63,15 @@ impl Application {
             .await
             .context("cannot rekey the stored access codes")?;
         let seal_key = Arc::new(crate::domain::seal::SealKey::from_pepper(&pepper));
+        let weakened = settings.two_factor.weakened();
+        if !weakened.is_empty() {
+            let roles: Vec<&str> = weakened.iter().map(|r| r.as_str()).collect();
+            tracing::warn!(
+                "two-factor sign-in is off for {}: they reach every organisation's figures with a \
+                 password alone; keep this for trials (--two-factor-roles)",
+                roles.join(" and ")
+            );
+        }
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -84,7 +93,12 @@ impl Application {
                 .await
                 .context("cannot read the rate limits")?,
         });
+        let pepper = Arc::new(pepper);
         let state = AppState {
+            two_factor: Arc::new(crate::accounts::two_factor::TwoFactor::new(
+                settings.two_factor.clone(),
+                pepper.clone(),
+            )),
             intake: crate::intake::Intake::start(db.clone(), seal_key.clone(), writers),
             seal_key,
             kiosk_key: Arc::new(crate::kiosk::KioskKey::from_pepper(&pepper)),
@@ -96,7 +110,7 @@ impl Application {
             backend,
             db,
             instruments: Arc::new(instruments),
-            pepper: Arc::new(pepper),
+            pepper,
             assets: Arc::new(Assets::load(&settings.site_dir)),
             leptos_options,
             attempts,

@@ -29,3 +29,4 @@ mod staff_accounts;
 mod storage;
 mod survey;
 mod survey_device;
+mod two_factor;

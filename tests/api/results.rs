@@ -223,6 +223,7 @@ async fn the_server_refuses_to_start_with_a_k_below_ten() {
         survey: Default::default(),
         trusted_proxies: Default::default(),
         connections: Default::default(),
+        two_factor: veilig::domain::two_factor::TwoFactorRoles::none(),
     };
     let refused =
         veilig::startup::Application::build(&settings, veilig::pepper::Pepper::random()).await;

@@ -131,24 +131,6 @@ on_both_databases! {
     }
 }
 
-/// The SQLite files of a test database: the database, its write-ahead log and shared memory.
-fn sqlite_files(app: &TestApp) -> Vec<u8> {
-    let url = &app.database.url;
-    let path = url
-        .trim_start_matches("sqlite://")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_string();
-    let mut bytes = Vec::new();
-    for suffix in ["", "-wal", "-shm"] {
-        if let Ok(b) = std::fs::read(format!("{path}{suffix}")) {
-            bytes.extend(b);
-        }
-    }
-    bytes
-}
-
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
@@ -178,7 +160,7 @@ on_both_databases! {
             assert!(payload.starts_with("v1.") && !payload.contains("safe_home"), "a held answer is readable");
         }
         if app.backend == veilig_tests::Db::Sqlite {
-            let files = sqlite_files(&app);
+            let files = app.sqlite_files();
             for marker in &markers {
                 assert!(!contains(&files, marker), "a held open answer is readable in the files");
             }
@@ -188,7 +170,7 @@ on_both_databases! {
         if app.backend == veilig_tests::Db::Sqlite {
             // The held rows are overwritten and the write-ahead log emptied: no sealed payload
             // is left in the files either.
-            let files = sqlite_files(&app);
+            let files = app.sqlite_files();
             for payload in held.iter().flatten() {
                 assert!(!contains(&files, &payload[..40]), "a held row is left in the files");
             }
@@ -254,20 +236,6 @@ fn positions_in(haystack: &[u8], needles: &[String]) -> Vec<f64> {
                 .unwrap_or_else(|| panic!("{needle} is in the dump")) as f64
         })
         .collect()
-}
-
-/// The lines of a `pg_dump` of the test database's data.
-fn pg_dump(app: &TestApp) -> String {
-    let out = std::process::Command::new("pg_dump")
-        .args(["--data-only", "--no-owner", &app.database.url])
-        .output()
-        .expect("pg_dump runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 on_both_databases! {
@@ -343,7 +311,7 @@ on_both_databases! {
                 }
                 answer_orders.push(("answer ctid", at));
                 answer_orders.push(("answer xmin", xmin_at));
-                let dump = pg_dump(&app);
+                let dump = app.pg_dump();
                 orders.push(("pg_dump responses", positions_in(dump.as_bytes(), &hashes)));
                 orders.push(("pg_dump open answers", positions_in(dump.as_bytes(), &markers)));
                 // No code hash on any line of the dump that holds an answer.
@@ -354,7 +322,7 @@ on_both_databases! {
                 }
             }
             veilig_tests::Db::Sqlite => {
-                let files = sqlite_files(&app);
+                let files = app.sqlite_files();
                 orders.push(("file positions of responses", positions_in(&files, &hashes)));
                 orders.push(("file positions of open answers", positions_in(&files, &markers)));
             }

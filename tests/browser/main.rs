@@ -15,3 +15,4 @@ mod plain;
 mod rtl;
 mod start_page;
 mod survey;
+mod two_factor;

@@ -171,6 +171,50 @@ pub async fn spawn_app_with(kind: Db, adjust: impl FnOnce(&mut Settings)) -> Tes
     }
 }
 
+impl TestApp {
+    /// The SQLite files of the test database: the database, its write-ahead log and shared
+    /// memory, as an attacker who copied them holds them.
+    pub fn sqlite_files(&self) -> Vec<u8> {
+        let path = self
+            .database
+            .url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let mut bytes = Vec::new();
+        for suffix in ["", "-wal", "-shm"] {
+            if let Ok(b) = std::fs::read(format!("{path}{suffix}")) {
+                bytes.extend(b);
+            }
+        }
+        bytes
+    }
+
+    /// A `pg_dump` of the test database's data.
+    pub fn pg_dump(&self) -> String {
+        let out = std::process::Command::new("pg_dump")
+            .args(["--data-only", "--no-owner", &self.database.url])
+            .output()
+            .expect("pg_dump runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("a dump is text")
+    }
+
+    /// What an attacker with the database holds: the SQLite files, or a `pg_dump`.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        match self.backend {
+            Db::Sqlite => self.sqlite_files(),
+            Db::Postgres => self.pg_dump().into_bytes(),
+        }
+    }
+}
+
 /// The settings of a test server on `database_url`.
 fn test_settings(database_url: &str) -> Settings {
     Settings {
@@ -186,6 +230,7 @@ fn test_settings(database_url: &str) -> Settings {
         survey: Default::default(),
         trusted_proxies: Default::default(),
         connections: Default::default(),
+        two_factor: veilig::domain::two_factor::TwoFactorRoles::none(),
     }
 }
 
@@ -273,6 +318,27 @@ impl TestApp {
 /// Runs each test once on SQLite and once on PostgreSQL: `name::sqlite`, `name::postgres`.
 #[macro_export]
 macro_rules! on_both_databases {
+    // `with adjust;` first: each server's settings are changed by `adjust` (`spawn_app_with`).
+    (with $adjust:expr; $(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($app: $crate::TestApp) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run($crate::spawn_app_with($crate::Db::Sqlite, $adjust).await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run($crate::spawn_app_with($crate::Db::Postgres, $adjust).await).await;
+                }
+            }
+        )*
+    };
     ($(async fn $name:ident($app:ident) $body:block)*) => {
         $(
             mod $name {
@@ -359,6 +425,27 @@ impl TestApp {
         self.add_staff(email, role, organisation).await;
         self.sign_in(email, TEST_PASSWORD).await
     }
+}
+
+/// Seconds since 1970, now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// The code an authenticator app shows at `unix_seconds` for `key` (base32, as the enrolment
+/// page shows it): RFC 6238 through `totp-rs` (SHA-1, six digits, 30-second steps), not
+/// through the server's own code.
+pub fn authenticator_code(key: &str, unix_seconds: u64) -> String {
+    let compact: String = key.split_whitespace().collect();
+    let secret = totp_rs::Secret::try_from_base32(compact).expect("the key is base32");
+    totp_rs::Builder::new()
+        .with_secret(secret.as_ref().to_vec())
+        .build_noncompliant()
+        .generate(unix_seconds)
+        .to_string()
 }
 
 /// The value of the first `name="csrf"` field in a page.

@@ -75,6 +75,7 @@ pub fn render_document(
 #[component]
 fn Header(frame: StaffFrame) -> impl IntoView {
     let current = frame.current.clone();
+    let full = !frame.nav.is_empty();
     view! {
         <header class="site-header staff-header">
             <a class="brand" href="/staff">"Veilig"</a>
@@ -90,7 +91,11 @@ fn Header(frame: StaffFrame) -> impl IntoView {
             </nav>
             <div class="who">
                 <span>{frame.email}" ("{frame.role_label}")"</span>
-                <a href="/staff/password">"Password"</a>
+                // Without links (the second step of signing in) only signing out is offered.
+                {full.then(|| view! {
+                    <a href="/staff/password">"Password"</a>
+                    <a href="/staff/two-factor">"Two-factor"</a>
+                })}
                 <form method="post" action="/staff/logout" class="inline">
                     <input type="hidden" name="csrf" value=frame.csrf_token/>
                     <button type="submit" class="link">"Sign out"</button>

@@ -17,6 +17,7 @@ mod password;
 mod response;
 mod results;
 mod tokens;
+mod two_factor;
 mod users;
 mod waves;
 
@@ -38,5 +39,8 @@ pub use password::PasswordPage;
 pub use response::{ResponsePage, ResponseRow};
 pub use results::{Choices, ExportLink, QuestionRow, ResultsPage, ResultsRow};
 pub use tokens::{TokenListRow, TokensPage};
+pub use two_factor::{
+    RecoveryCodesPage, TwoFactorCodePage, TwoFactorEnrolPage, TwoFactorStatusPage,
+};
 pub use users::{UserRow, UsersPage};
 pub use waves::{WaveRow, WavesPage};

@@ -9,6 +9,8 @@ pub struct UserRow {
     pub role: String,
     pub organisation: Option<String>,
     pub active: bool,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
 }
 
 #[component]
@@ -25,11 +27,14 @@ pub fn UsersPage(
         <h1>"Staff accounts"</h1>
         <table class="data">
             <caption>"Everyone who can sign in"</caption>
-            <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"Organisation"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
+            <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"Organisation"</th><th scope="col">"Status"</th><th scope="col">"Two-factor"</th><th scope="col">"Actions"</th></tr></thead>
             <tbody>
                 {users.into_iter().map(|u| {
                     let csrf = csrf.clone();
                     let reset = format!("/staff/users/{}/reset", u.id);
+                    let reset_two_factor = format!("/staff/users/{}/reset-two-factor", u.id);
+                    let two_factor_csrf = csrf.clone();
+                    let email = u.email.clone();
                     let toggle = format!("/staff/users/{}/{}", u.id, if u.active { "deactivate" } else { "activate" });
                     view! {
                         <tr>
@@ -37,11 +42,18 @@ pub fn UsersPage(
                             <td>{u.role}</td>
                             <td>{u.organisation.unwrap_or_default()}</td>
                             <td>{if u.active { "active" } else { "deactivated" }}</td>
+                            <td>{if u.two_factor { "on" } else { "not set up" }}</td>
                             <td class="actions">
                                 <form method="post" action=reset class="inline">
                                     <input type="hidden" name="csrf" value=csrf.clone()/>
                                     <button type="submit" class="secondary" aria-label=format!("Reset password for {}", u.email)>"Reset password"</button>
                                 </form>
+                                {u.two_factor.then(|| view! {
+                                    <form method="post" action=reset_two_factor class="inline">
+                                        <input type="hidden" name="csrf" value=two_factor_csrf/>
+                                        <button type="submit" class="secondary" aria-label=format!("Reset two-factor sign-in for {email}")>"Reset two-factor"</button>
+                                    </form>
+                                })}
                                 <form method="post" action=toggle class="inline">
                                     <input type="hidden" name="csrf" value=csrf/>
                                     <button type="submit" class="secondary">{if u.active { "Deactivate" } else { "Activate" }}</button>

@@ -40,6 +40,18 @@ impl RateLimiter {
         self.record_failure_at(key, Instant::now());
     }
 
+    /// Counts an attempt before its outcome is known: `Err(wait)` when it is one more than the
+    /// window allows. Counting first means that attempts sent at the same moment cannot all
+    /// pass one check; a success then [`RateLimiter::reset`]s the key.
+    pub fn take(&self, key: &str) -> Result<(), Duration> {
+        let now = Instant::now();
+        if self.record_failure_at(key, now) > self.max_failures {
+            let started = self.lock().get(key).map_or(now, |w| w.started);
+            return Err(self.window.saturating_sub(now.duration_since(started)));
+        }
+        Ok(())
+    }
+
     /// After a success the key starts afresh.
     pub fn reset(&self, key: &str) {
         self.lock().remove(key);
@@ -171,6 +183,29 @@ mod tests {
             "other keys are not affected"
         );
         assert!(limiter.check_at("a", t0 + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn attempts_counted_before_their_outcome_stop_at_the_limit_even_when_sent_together() {
+        let limiter = std::sync::Arc::new(RateLimiter::new(5, Duration::from_secs(60)));
+        // Twenty attempts at the same moment: each is counted as it is taken, so exactly five
+        // go ahead, whatever their order.
+        let allowed: usize = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..20)
+                .map(|_| {
+                    let limiter = limiter.clone();
+                    scope.spawn(move || limiter.take("account").is_ok())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| usize::from(h.join().unwrap()))
+                .sum()
+        });
+        assert_eq!(allowed, 5);
+        assert!(limiter.check("account").is_err());
+        limiter.reset("account");
+        assert!(limiter.take("account").is_ok(), "a success starts afresh");
     }
 
     #[test]

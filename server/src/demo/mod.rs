@@ -258,6 +258,10 @@ pub async fn fill(
         for (email, password, what) in &summary.staff {
             eprintln!("veilig:   {email}  {password}  ({what})");
         }
+        eprintln!(
+            "veilig: administrators and researchers sign in with a code from an authenticator app \
+             too; they set it up at their first sign-in (a QR code, or its key as text)."
+        );
     }
     Ok(summary)
 }

@@ -17,6 +17,7 @@ pub mod setting_type;
 pub mod staff;
 pub mod submission;
 pub mod survey;
+pub mod two_factor;
 pub mod wave;
 
 pub use setting_type::SettingType;

@@ -41,7 +41,17 @@ pub enum SealError {
 
 impl SealKey {
     pub fn from_pepper(pepper: &Pepper) -> SealKey {
-        let key = pepper.derive_key(b"veilig/held-response/v1");
+        SealKey::for_purpose(pepper, b"veilig/held-response/v1")
+    }
+
+    /// The key that seals staff accounts' authenticator secrets (`accounts::two_factor`): a
+    /// key of its own, so neither kind of sealed text opens with the other's key.
+    pub fn for_two_factor(pepper: &Pepper) -> SealKey {
+        SealKey::for_purpose(pepper, b"veilig/totp-secret/v1")
+    }
+
+    fn for_purpose(pepper: &Pepper, label: &[u8]) -> SealKey {
+        let key = pepper.derive_key(label);
         SealKey(XChaCha20Poly1305::new(&key.into()))
     }
 
@@ -109,6 +119,18 @@ mod tests {
         assert_eq!(other.open("row-1", &sealed), Err(SealError::DoesNotOpen));
         assert_eq!(key.open("row-1", "{}"), Err(SealError::Malformed));
         assert_eq!(format!("{key:?}"), "SealKey([redacted])");
+    }
+
+    #[test]
+    fn an_authenticator_secret_does_not_open_with_the_held_responses_key() {
+        let pepper = Pepper::random();
+        let sealed = SealKey::for_two_factor(&pepper)
+            .seal("staff_user:1", "JBSWY3DPEHPK3PXP")
+            .unwrap();
+        assert_eq!(
+            SealKey::from_pepper(&pepper).open("staff_user:1", &sealed),
+            Err(SealError::DoesNotOpen)
+        );
     }
 
     #[test]

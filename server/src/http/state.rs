@@ -20,6 +20,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Failed sign-ins and wrong access codes, counted with every server on the database.
     pub attempts: Arc<crate::attempts::Attempts>,
+    /// Which roles sign in with a second factor, and the keys for it.
+    pub two_factor: Arc<crate::accounts::two_factor::TwoFactor>,
     pub secure_cookies: bool,
     /// Browsers reach the server over HTTPS (HSTS, https:// on code cards).
     pub behind_tls: bool,

@@ -24,6 +24,7 @@ pub mod scope;
 pub mod shuffle;
 pub mod staff;
 pub mod tokens;
+pub mod two_factor;
 pub mod wal;
 pub mod waves;
 

@@ -17,6 +17,8 @@ pub struct StaffUser {
     pub membership: Membership,
     pub active: bool,
     pub must_change_password: bool,
+    /// The account signs in with a second factor (an authenticator app).
+    pub two_factor: bool,
 }
 
 impl StaffUser {
@@ -36,6 +38,7 @@ impl TryFrom<staff_user::Model> for StaffUser {
             membership: Membership::new(role, m.organisation_id).map_err(DbErr::Custom)?,
             active: m.active,
             must_change_password: m.must_change_password,
+            two_factor: m.totp_confirmed,
         })
     }
 }
@@ -184,6 +187,9 @@ pub struct Session {
     pub user: StaffUser,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// The password was right and the second factor is still to come: such a session opens
+    /// only the second step of signing in.
+    pub pending: bool,
 }
 
 pub async fn create_session<C: ConnectionTrait>(
@@ -192,6 +198,7 @@ pub async fn create_session<C: ConnectionTrait>(
     user_id: i32,
     csrf_token: &str,
     expires_at: DateTime<Utc>,
+    pending: bool,
 ) -> Result<(), DbErr> {
     staff_session::ActiveModel {
         id_hash: Set(id_hash.to_string()),
@@ -199,6 +206,8 @@ pub async fn create_session<C: ConnectionTrait>(
         csrf_token: Set(csrf_token.to_string()),
         created_at: Set(Utc::now()),
         expires_at: Set(expires_at),
+        pending: Set(pending),
+        enrol_sealed: Set(None),
     }
     .insert(db)
     .await?;
@@ -226,9 +235,21 @@ pub async fn find_session<C: ConnectionTrait>(
             user,
             csrf_token: session.csrf_token,
             expires_at: session.expires_at,
+            pending: session.pending,
         })),
         _ => Ok(None),
     }
+}
+
+/// Ends a session that is waiting for its second factor: `false` when there is none (it ended,
+/// or another request with the same session finished the second step first).
+pub async fn end_pending_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> Result<bool, DbErr> {
+    let done = staff_session::Entity::delete_many()
+        .filter(staff_session::Column::IdHash.eq(id_hash))
+        .filter(staff_session::Column::Pending.eq(true))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 pub async fn delete_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> Result<(), DbErr> {

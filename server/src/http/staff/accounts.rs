@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/password", get(password_page).post(change_password))
         .route("/staff/users", get(users).post(add_user))
         .route("/staff/users/{id}/reset", post(reset_password))
+        .route("/staff/users/{id}/reset-two-factor", post(reset_two_factor))
         .route("/staff/users/{id}/activate", post(activate))
         .route("/staff/users/{id}/deactivate", post(deactivate))
         .route("/staff/audit", get(audit))
@@ -154,6 +155,7 @@ async fn render_users(
                     .unwrap_or_else(|| id.to_string())
             }),
             active: u.active,
+            two_factor: u.two_factor,
         })
         .collect();
     let roles = Role::ALL
@@ -253,6 +255,29 @@ async fn reset_password(
         "The password of {} was reset. Temporary password (shown only now): {}",
         user.email,
         temporary.expose()
+    ));
+    render_users(&state, &staff, StatusCode::OK, Some(flash)).await
+}
+
+/// A lost phone: the person's second factor is removed and all their sessions end; they
+/// enrol again at their next sign-in.
+async fn reset_two_factor(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i32>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, StaffError> {
+    staff.require(&[Role::Admin])?;
+    staff.check_csrf(&form.csrf)?;
+    let user = accounts::two_factor::reset(&state.db, Some(staff.user.id), id).await?;
+    let again = if state.two_factor.roles().requires(user.role()) {
+        "They set it up again at their next sign-in."
+    } else {
+        "They can set it up again under Two-factor."
+    };
+    let flash = Flash::Done(format!(
+        "Two-factor sign-in of {} was removed and they were signed out. {again}",
+        user.email
     ));
     render_users(&state, &staff, StatusCode::OK, Some(flash)).await
 }

@@ -9,6 +9,8 @@ use sea_orm::DbErr;
 pub enum StaffError {
     /// 303 to the sign-in page: no valid session.
     SignInNeeded,
+    /// 303 to the second step of signing in: the password was right, the code is still to come.
+    SecondFactorNeeded,
     /// 403: the role may not do this, or the organisation is not theirs.
     Forbidden,
     /// 403: the form did not carry this session's CSRF token.
@@ -60,6 +62,7 @@ impl IntoResponse for StaffError {
     fn into_response(self) -> Response {
         match self {
             StaffError::SignInNeeded => Redirect::to("/staff/login").into_response(),
+            StaffError::SecondFactorNeeded => Redirect::to("/staff/two-factor").into_response(),
             StaffError::Forbidden => plain_page(
                 StatusCode::FORBIDDEN,
                 "No access",

@@ -17,6 +17,7 @@ mod research;
 mod response;
 mod session;
 mod tokens;
+mod two_factor;
 mod waves;
 
 pub use error::StaffError;
@@ -28,6 +29,7 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(session::router())
+        .merge(two_factor::router())
         .merge(accounts::router())
         .merge(waves::router())
         .merge(codes::router())

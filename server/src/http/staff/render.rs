@@ -72,6 +72,20 @@ pub async fn page(
     flash: Option<Flash>,
     content: impl IntoView + 'static,
 ) -> Result<Html<String>, StaffError> {
+    let nav = nav_for(staff.role());
+    page_with_nav(state, staff, nav, current, title, flash, content).await
+}
+
+/// The same with the links given: none while the second factor is still to come.
+pub async fn page_with_nav(
+    state: &AppState,
+    staff: &Staff,
+    nav: Vec<NavLink>,
+    current: &str,
+    title: &str,
+    flash: Option<Flash>,
+    content: impl IntoView + 'static,
+) -> Result<Html<String>, StaffError> {
     let synthetic = organisation::Entity::find()
         .filter(organisation::Column::Synthetic.eq(true))
         .one(&state.db)
@@ -82,7 +96,7 @@ pub async fn page(
         email: staff.user.email.clone(),
         role_label: role_label(staff.role()).to_string(),
         csrf_token: staff.csrf_token.clone(),
-        nav: nav_for(staff.role()),
+        nav,
         current: current.to_string(),
         synthetic,
     };

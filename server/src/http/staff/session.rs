@@ -67,6 +67,15 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// The person of a session just started (whose cookie the browser does not hold yet).
+    pub(super) fn of_new(session: &accounts::NewSession) -> Staff {
+        Staff {
+            user: session.user.clone(),
+            csrf_token: session.csrf_token.clone(),
+            token_hash: session.token.hash(),
+        }
+    }
+
     pub fn role(&self) -> Role {
         self.user.role()
     }
@@ -113,7 +122,23 @@ impl Staff {
     }
 }
 
-impl FromRequestParts<AppState> for Staff {
+/// Someone between their password and their second factor, or signed in: what the pages of
+/// the second step take (`two_factor`). Every other staff page takes [`Staff`], which refuses
+/// a pending session.
+#[derive(Debug, Clone)]
+pub struct SigningIn {
+    pub staff: Staff,
+    /// The second factor is still to come.
+    pub pending: bool,
+}
+
+impl SigningIn {
+    pub(super) fn token_hash(&self) -> &str {
+        &self.staff.token_hash
+    }
+}
+
+impl FromRequestParts<AppState> for SigningIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
@@ -127,16 +152,35 @@ impl FromRequestParts<AppState> for Staff {
             .await
             .map_err(|e| StaffError::from(e).into_response())?
             .ok_or_else(|| StaffError::SignInNeeded.into_response())?;
+        Ok(SigningIn {
+            pending: session.pending,
+            staff: Staff {
+                user: session.user,
+                csrf_token: session.csrf_token,
+                token_hash,
+            },
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let signing_in = SigningIn::from_request_parts(parts, state).await?;
         let path = parts.uri.path();
-        if session.user.must_change_password && path != "/staff/password" && path != "/staff/logout"
-        {
+        // The second factor first: a pending session opens no page but its own and signing out.
+        if signing_in.pending {
+            if path == "/staff/logout" {
+                return Ok(signing_in.staff);
+            }
+            return Err(StaffError::SecondFactorNeeded.into_response());
+        }
+        let staff = signing_in.staff;
+        if staff.user.must_change_password && path != "/staff/password" && path != "/staff/logout" {
             return Err(Redirect::to("/staff/password").into_response());
         }
-        Ok(Staff {
-            user: session.user,
-            csrf_token: session.csrf_token,
-            token_hash,
-        })
+        Ok(staff)
     }
 }
 
@@ -151,7 +195,7 @@ impl Staff {
     }
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age_seconds: u64) -> HeaderValue {
+pub(super) fn session_cookie(state: &AppState, value: &str, max_age_seconds: u64) -> HeaderValue {
     crate::http::cookies::set(
         state.secure_cookies,
         SESSION_COOKIE,
@@ -189,34 +233,27 @@ async fn login(
     match accounts::sign_in(
         &state.db,
         &state.attempts,
+        &state.two_factor,
         &form.email,
         &form.password,
         client.0,
     )
     .await
     {
-        Ok(session) => {
-            let next = if session.user.must_change_password {
-                "/staff/password"
-            } else {
-                "/staff"
-            };
-            let max_age = accounts::SESSION_HOURS.unsigned_abs() * 3600;
-            (
-                AppendHeaders([
-                    (
-                        header::SET_COOKIE,
-                        session_cookie(&state, session.token.expose(), max_age),
-                    ),
-                    (
-                        header::SET_COOKIE,
-                        login_cookie(state.secure_cookies, "", 0),
-                    ),
-                ]),
-                Redirect::to(next),
-            )
-                .into_response()
-        }
+        Ok(session) => (
+            AppendHeaders([
+                (
+                    header::SET_COOKIE,
+                    session_cookie(&state, session.token.expose(), session.max_age_seconds()),
+                ),
+                (
+                    header::SET_COOKIE,
+                    login_cookie(state.secure_cookies, "", 0),
+                ),
+            ]),
+            Redirect::to(session.next()),
+        )
+            .into_response(),
         Err(SignInError::Invalid) => Redirect::to("/staff/login?error=invalid").into_response(),
         Err(SignInError::Limited(_)) => Redirect::to("/staff/login?error=limited").into_response(),
         Err(SignInError::Db(e)) => StaffError::from(e).into_response(),

@@ -8,6 +8,7 @@ pub mod instrument;
 pub mod location;
 pub mod organisation;
 pub mod region;
+pub mod staff_recovery_code;
 pub mod staff_session;
 pub mod staff_user;
 pub mod wave;

@@ -9,6 +9,10 @@ pub struct Model {
     pub csrf_token: String,
     pub created_at: ChronoDateTimeUtc,
     pub expires_at: ChronoDateTimeUtc,
+    /// The password was right; the second factor is still to come.
+    pub pending: bool,
+    /// The authenticator secret being set up in this session, sealed.
+    pub enrol_sealed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,11 @@ pub struct Model {
     pub active: bool,
     pub must_change_password: bool,
     pub created_at: ChronoDateTimeUtc,
+    /// The authenticator secret, sealed (`domain::two_factor`); `None` until enrolment starts.
+    pub totp_sealed: Option<String>,
+    pub totp_confirmed: bool,
+    /// The last time step a code was accepted for.
+    pub totp_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
