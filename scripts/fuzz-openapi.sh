@@ -22,7 +22,8 @@ VENV="$TARGET/schemathesis-venv"
 if [ ! -x "$VENV/bin/schemathesis" ]; then
   python=""
   for candidate in python3.13 python3.12 /root/.pyenv/versions/3.12*/bin/python3 python3; do
-    if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
+    # A pyenv shim can exist for a version that is not active: it must run, not only be found.
+    if "$candidate" -c 'import venv' >/dev/null 2>&1; then python=$candidate; break; fi
   done
   say "installing schemathesis into $VENV (with $python)"
   "$python" -m venv "$VENV"
