@@ -31,27 +31,77 @@
     return element.getClientRects().length > 0 && !element.closest("[hidden], [aria-hidden='true']");
   }
 
-  // The visible blocks of text in reading order; a block inside another is read with it.
+  // The text of an element as it is seen: a line break or a block inside it is a pause, and
+  // elements side by side are words apart ("De vertrouwenspersoon<br>Iemand …" is not read as
+  // one word).
+  function textOf(element) {
+    var out = "";
+    Array.prototype.forEach.call(element.childNodes, function (child) {
+      if (child.nodeType === 3) {
+        out += child.nodeValue;
+      } else if (child.nodeType === 1) {
+        if (child.matches("[hidden], [aria-hidden='true'], script, style")) return;
+        if (child.tagName === "BR") {
+          out += ". ";
+          return;
+        }
+        var inline = window.getComputedStyle(child).display.indexOf("inline") === 0;
+        out += inline ? " " + textOf(child) + " " : ". " + textOf(child) + ". ";
+      }
+    });
+    return out;
+  }
+
+  // Spaces and the pauses between parts made tidy: no pause twice, none at the start.
+  function tidy(text) {
+    return text
+      .replace(/\s+/g, " ")
+      .replace(/ ([.!?:,])/g, "$1")
+      .replace(/([.!?:…])(\s*\.)+/g, "$1")
+      .replace(/^[\s.]+/, "")
+      .trim();
+  }
+
+  // The visible blocks of text in reading order; a block inside another is read with it. The
+  // question comes first: help shown above it after an answer is read after it.
   function screenText() {
     var root = document.getElementById("main") || document.body;
-    var parts = [];
+    var first = [];
+    var after = [];
     Array.prototype.forEach.call(root.querySelectorAll(BLOCKS), function (element) {
       var outer = element.parentElement && element.parentElement.closest(BLOCKS);
       if (outer && root.contains(outer)) return;
       if (!shown(element)) return;
-      var text = element.textContent.replace(/\s+/g, " ").trim();
-      if (text) parts.push(text);
+      var text = tidy(textOf(element));
+      if (text) (element.closest(".help-panel") ? after : first).push(text);
     });
-    return parts.join(". ").replace(/([.!?:…])\./g, "$1");
+    return tidy(first.concat(after).join(". "));
   }
 
-  button.addEventListener("click", function () {
-    var utterance = new SpeechSynthesisUtterance(screenText());
+  function speak(text) {
+    var utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = lang;
     utterance.voice = voice();
     utterance.rate = 0.9;
     synth.cancel();
     synth.speak(utterance);
+  }
+
+  // Once a child has asked for read-aloud, each answer they tap is read on its own too, so an
+  // option can be heard before moving on (until the page is left: the next child starts
+  // without it).
+  var echo = false;
+  button.addEventListener("click", function () {
+    echo = true;
+    speak(screenText());
+  });
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!echo || button.hidden || !input.matches || !input.matches("input[type='radio'], input[type='checkbox']")) {
+      return;
+    }
+    var label = input.id && document.querySelector("label[for='" + input.id + "']");
+    if (label) speak(tidy(textOf(label)));
   });
   // Stop reading when the child moves on.
   window.addEventListener("pagehide", function () {

@@ -145,15 +145,58 @@ async fn a_child_in_closed_care_takes_the_survey_in_dutch_on_the_device() {
     browser.click("a.help-button").await;
     assert_eq!(browser.wait_for_screen(5, |s| s == "help").await, "help");
     browser.check_screen("device-nl-help").await;
-    assert!(read_aloud(&browser).await.contains("0800-0432"));
+    let said = read_aloud(&browser).await;
+    assert!(said.contains("0800-0432"), "{said}");
+    // A contact's name and how to reach them are two parts, not one word.
+    assert!(said.contains("De vertrouwenspersoon. Iemand die"), "{said}");
     browser.click(".help-back").await;
     assert_eq!(
         browser.wait_for_screen(5, |s| s != "help").await,
         "item:safe_home"
     );
 
-    // "Very unsafe" at home brings up help on the next screen; closed care is asked about
-    // seclusion, and the follow-ups come after "yes".
+    // Read-aloud in use: an answer tapped is read on its own.
+    let last_spoken =
+        "return window.__spoken.length ? window.__spoken[window.__spoken.length - 1].text : '';";
+    browser.choose("safe_home-2").await;
+    let label = browser
+        .eval("return document.querySelector(\"label[for='safe_home-2']\").textContent.trim();")
+        .await;
+    assert!(label.as_str().is_some_and(|l| !l.is_empty()), "{label}");
+    let spoken = browser.eval(last_spoken).await;
+    assert_eq!(
+        spoken.as_str().map(|s| s.trim_end_matches('.')),
+        label.as_str(),
+        "the answer tapped is read"
+    );
+
+    // "Very unsafe" at home brings up help on the next screen: read-aloud reads the question
+    // there before the help above it.
+    browser.choose("safe_home-1").await;
+    let next = browser.next().await;
+    assert!(next.starts_with("item:"), "{next}");
+    assert_eq!(
+        browser
+            .eval("return !document.getElementById('help-panel').hidden;")
+            .await,
+        serde_json::json!(true)
+    );
+    let said = read_aloud(&browser).await;
+    let question = browser
+        .eval(
+            "return document.querySelector('section.screen:not([hidden]) h1').textContent.trim();",
+        )
+        .await;
+    let help = browser
+        .eval("return document.getElementById('help-panel-title').textContent.trim();")
+        .await;
+    let at = |text: &serde_json::Value| said.find(text.as_str().unwrap_or("(none)"));
+    assert!(
+        matches!((at(&question), at(&help)), (Some(q), Some(h)) if q < h),
+        "the question ({question}) before the help ({help}): {said}"
+    );
+
+    // Closed care is asked about seclusion, and the follow-ups come after "yes".
     let seen = walk_items(&browser, "device-nl", |item| match item {
         "safe_home" => Some("safe_home-1".into()),
         "safe_mark" => Some("safe_mark-7".into()),
