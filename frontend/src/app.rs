@@ -15,6 +15,8 @@ pub struct AssetUrls {
     /// The scripts of the child's pages (read-aloud, offline survey, kiosk, quick exit): small
     /// hand-written files, no framework; every page works without them.
     pub child_script: String,
+    /// The staff pages' script (whether the tablet has voices to read aloud, on the kiosk page).
+    pub staff_script: String,
     /// The module that loads the WASM and hydrates; `None` when no WASM bundle was built, and
     /// on every page a child sees (the server leaves it out there), which are plain HTML.
     pub boot_script: Option<String>,

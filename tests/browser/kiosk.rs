@@ -69,9 +69,29 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
     let browser = Browser::start(true).await;
     browser.viewport(TABLET).await;
 
-    // Staff unlock the tablet for Groep Eik and are signed out on it.
+    // Staff see which languages this tablet can read aloud in: both, with a Dutch and an
+    // English voice; English not, once the English voice is gone.
+    browser.stub_speech().await;
     sign_in(&browser, &app, "groep@example.nl").await;
     browser.client.goto(&app.url("/staff/kiosk")).await.unwrap();
+    assert!(browser
+        .text_of("#voices")
+        .await
+        .contains("Read-aloud on this tablet"));
+    assert!(voice_for(&browser, "nl").await.contains("can read aloud"));
+    assert!(voice_for(&browser, "en").await.contains("can read aloud"));
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": "window.speechSynthesis.getVoices = function () { return [{ lang: 'nl-NL' }]; };" }),
+        )
+        .await;
+    browser.client.refresh().await.unwrap();
+    let english = voice_for(&browser, "en").await;
+    assert!(english.contains("no voice"), "{english}");
+    assert!(voice_for(&browser, "nl").await.contains("can read aloud"));
+    let violations = browser.axe_violations().await;
+    assert!(violations.is_empty(), "the kiosk page: {violations:#?}");
     browser
         .eval(&format!(
             "document.getElementById('location').value = '{}';",
@@ -208,4 +228,18 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
         [["8-11".to_string(), "2".to_string()]],
         "the hidden answers were kept"
     );
+}
+
+/// What the kiosk page says of this tablet's voice for `lang`.
+async fn voice_for(browser: &Browser, lang: &str) -> String {
+    let script = format!(
+        "return [...document.querySelectorAll('#voices [data-lang=\"{lang}\"] span:not([hidden])')]\
+         .map(s => s.textContent).join(' ');"
+    );
+    browser
+        .eval(&script)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[derive(Clone, Debug, Default)]
 pub struct StaffFrame {
     pub stylesheet: String,
+    /// The staff pages' small script (`frontend/assets/voices.js`); every page works without it.
+    pub script: String,
     pub email: String,
     pub role_label: String,
     pub csrf_token: String,
@@ -48,6 +50,7 @@ pub fn render_document(
                     <meta name="viewport" content="width=device-width, initial-scale=1"/>
                     <meta name="referrer" content="no-referrer"/>
                     <link rel="stylesheet" href=frame.stylesheet.clone()/>
+                    <script src=frame.script.clone() defer></script>
                     <title>{title}</title>
                 </head>
                 <body class="staff">

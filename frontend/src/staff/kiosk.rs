@@ -21,6 +21,8 @@ pub fn KioskPage(
     now: Option<KioskNow>,
     idle_minutes: String,
     hours: u64,
+    /// (code, name) of the survey's languages, for the check of this tablet's voices.
+    languages: Vec<(String, String)>,
 ) -> impl IntoView {
     let csrf2 = csrf_token.clone();
     let nothing_open = waves.is_empty();
@@ -43,6 +45,23 @@ pub fn KioskPage(
                 </form>
             </section>
         })}
+        // Filled in and shown by voices.js: which languages this tablet can read aloud in.
+        <section id="voices" class="card" aria-labelledby="voices-title" hidden>
+            <h2 id="voices-title">"Read-aloud on this tablet"</h2>
+            <p>"Children who read with difficulty can have every screen read aloud, by a voice installed on the tablet. Where there is no voice for a language, the read-aloud button does not appear: install one in the tablet's settings (text-to-speech), then open this page again."</p>
+            <ul>
+                {languages.into_iter().map(|(code, name)| {
+                    let lang = code.clone();
+                    view! {
+                    <li data-lang=code>
+                        <span lang=lang>{name}</span>": "
+                        <span class="voice-yes" hidden>"can read aloud"</span>
+                        <span class="voice-no" hidden>"no voice: read-aloud will not be offered"</span>
+                    </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
         <form method="post" action="/staff/kiosk" class="card staff-form">
             <input type="hidden" name="csrf" value=csrf_token/>
             <h2>"Unlock this tablet"</h2>

@@ -1,6 +1,7 @@
 //! Staff pages (researchers, institutions, administrators). They are rendered on the server
 //! only and never hydrate: every action is a plain form post, and none of this code is in the
-//! WASM bundle a child's tablet downloads.
+//! WASM bundle a child's tablet downloads. Their one script (`frontend/assets/voices.js`, a few
+//! lines) only tells staff on the kiosk page which languages the tablet can read aloud in.
 
 mod audit;
 mod charts;

@@ -28,6 +28,8 @@ const CHILD_SCRIPT: &str = concat!(
     include_str!("../../../frontend/assets/start.js"),
     include_str!("../../../frontend/assets/survey.js"),
 );
+/// The staff pages' one script: whether this tablet has voices to read aloud (kiosk page).
+const STAFF_SCRIPT: &str = include_str!("../../../frontend/assets/voices.js");
 /// Keeps the survey usable without a network (see the file for what it caches).
 const SERVICE_WORKER: &str = include_str!("../../../frontend/assets/sw.js");
 const BUNDLE_JS: &str = "veilig.js";
@@ -47,6 +49,7 @@ impl Assets {
         let mut hasher = Sha256::new();
         hasher.update(STYLESHEET.as_bytes());
         hasher.update(CHILD_SCRIPT.as_bytes());
+        hasher.update(STAFF_SCRIPT.as_bytes());
         let bundle: Option<Vec<Vec<u8>>> = [BUNDLE_JS, BUNDLE_WASM, BOOT_JS]
             .iter()
             .map(|f| std::fs::read(pkg.join(f)).ok())
@@ -83,6 +86,7 @@ impl Assets {
         AssetUrls {
             stylesheet: format!("{base}/veilig.css"),
             child_script: format!("{base}/child.js"),
+            staff_script: format!("{base}/staff.js"),
             boot_script: self.pkg_dir.as_ref().map(|_| format!("{base}/{BOOT_JS}")),
         }
     }
@@ -109,6 +113,15 @@ impl Assets {
                     (
                         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
                         CHILD_SCRIPT,
+                    )
+                }),
+            )
+            .route(
+                &format!("{base}/staff.js"),
+                get(|| async {
+                    (
+                        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                        STAFF_SCRIPT,
                     )
                 }),
             );

@@ -132,6 +132,14 @@ pub fn matrix() -> Vec<Row> {
         ),
         row(
             "GET",
+            "{base}/staff.js",
+            "{assets}/staff.js",
+            Public,
+            None,
+            [200; 5],
+        ),
+        row(
+            "GET",
             "{base}",
             "{assets}/no-such-file.js",
             Public,

@@ -92,6 +92,7 @@ async fn render(
             now=now
             idle_minutes=idle_words(state.survey.kiosk_idle_seconds)
             hours=state.survey.kiosk_hours
+            languages=veilig_frontend::i18n::Lang::everyday().map(|l| (l.code().to_string(), l.name().to_string())).collect()
         />
     };
     Ok((

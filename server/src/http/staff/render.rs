@@ -91,8 +91,10 @@ pub async fn page_with_nav(
         .one(&state.db)
         .await?
         .is_some();
+    let urls = state.assets.urls();
     let frame = StaffFrame {
-        stylesheet: state.assets.urls().stylesheet,
+        stylesheet: urls.stylesheet,
+        script: urls.staff_script,
         email: staff.user.email.clone(),
         role_label: role_label(staff.role()).to_string(),
         csrf_token: staff.csrf_token.clone(),
