@@ -126,7 +126,17 @@ async fn a_child_in_closed_care_takes_the_survey_in_dutch_on_the_device() {
     browser.choose("language-nl").await;
     assert_eq!(browser.next().await, "intro");
     browser.check_screen("device-nl-intro").await;
-    assert!(read_aloud(&browser).await.contains("Je naam staat nergens"));
+    // How long it takes, for the questions every child in closed care is asked.
+    let instrument = veilig::domain::instrument::InstrumentLibrary::builtin()
+        .unwrap()
+        .default_instrument();
+    let minutes = veilig::domain::survey::minutes(&instrument, veilig::domain::SettingType::Closed);
+    let said = read_aloud(&browser).await;
+    assert!(said.contains("Je naam staat nergens"), "{said}");
+    assert!(
+        said.contains(&format!("Het duurt ongeveer {minutes} minuten.")),
+        "{said}"
+    );
     assert_eq!(browser.next().await, "about");
     browser.check_screen("device-nl-about").await;
     browser.choose("age_band-12-14").await;

@@ -32,7 +32,10 @@ pub enum Screen {
         offered: Vec<Lang>,
         chosen: Lang,
     },
-    Intro,
+    /// What the survey is; `minutes` is about how long it takes (`domain::survey::minutes`).
+    Intro {
+        minutes: u32,
+    },
     About {
         age_band: Option<String>,
         gender: Option<String>,
@@ -64,7 +67,7 @@ impl Screen {
     pub fn step(&self) -> &'static str {
         match self {
             Screen::Language { .. } => "language",
-            Screen::Intro => "intro",
+            Screen::Intro { .. } => "intro",
             Screen::About { .. } => "about",
             Screen::Question { .. } => "item",
             Screen::Open { .. } => "open",
@@ -84,7 +87,7 @@ impl Screen {
         let t = lang.survey();
         match self {
             Screen::Language { .. } => t.language_title.to_string(),
-            Screen::Intro => t.intro_title.to_string(),
+            Screen::Intro { .. } => t.intro_title.to_string(),
             Screen::About { .. } => t.about_title.to_string(),
             Screen::Question { text, .. } => text.clone(),
             Screen::Open { question, .. } => question.clone(),
@@ -198,9 +201,10 @@ fn ScreenBody(screen: Screen, lang: Lang) -> impl IntoView {
             }
             .into_any()
         }
-        Screen::Intro => view! {
+        Screen::Intro { minutes } => view! {
             <h1 id=heading tabindex="-1">{t.intro_title}</h1>
             {t.intro.iter().map(|line| view! { <p>{*line}</p> }).collect_view()}
+            <p class="time-estimate">{t.intro_time.replace("{n}", &minutes.to_string())}</p>
         }
         .into_any(),
         Screen::About { age_band, gender, time_here, concealed } => view! {

@@ -203,6 +203,27 @@ pub fn progress(instrument: &Instrument, setting: SettingType, draft: &Draft) ->
     (position(&all, &draft.step) + 1, all.len())
 }
 
+/// Seconds a child is expected to spend on one question: reading it (or hearing it) and
+/// tapping an answer. A guess for a 10-year-old, to be checked against the first wave's pilot.
+pub const SECONDS_PER_QUESTION: u32 = 20;
+
+/// About how long the survey takes in `setting`, in minutes, as the intro screen says it: the
+/// questions every child there is asked (follow-ups are asked only after some answers) at
+/// [`SECONDS_PER_QUESTION`] each, plus a minute for the other screens, rounded to the nearest
+/// five minutes and at least five: a round number a child can hold on to.
+pub fn minutes(instrument: &Instrument, setting: SettingType) -> u32 {
+    let questions = steps(instrument, setting, &AnswersSoFar::new())
+        .iter()
+        .filter(|s| matches!(s, Step::Item(_)))
+        .count();
+    let seconds = u32::try_from(questions)
+        .unwrap_or(u32::MAX / SECONDS_PER_QUESTION)
+        .saturating_mul(SECONDS_PER_QUESTION)
+        .saturating_add(60);
+    let minutes = seconds.div_ceil(60);
+    ((minutes + 2) / 5 * 5).max(5)
+}
+
 /// Whether an answer to `item` should bring up the help panel on the next screen.
 pub fn asks_for_help(instrument: &Instrument, item: &str, value: Option<i16>) -> bool {
     match (instrument.item(item), value) {
@@ -218,6 +239,24 @@ mod tests {
 
     fn instrument() -> std::sync::Arc<Instrument> {
         InstrumentLibrary::builtin().unwrap().default_instrument()
+    }
+
+    #[test]
+    fn the_time_estimate_counts_the_questions_every_child_is_asked() {
+        let i = instrument();
+        for setting in SettingType::ALL {
+            let questions = steps(&i, setting, &AnswersSoFar::new())
+                .iter()
+                .filter(|s| matches!(s, Step::Item(_)))
+                .count() as u32;
+            let exact = (questions * SECONDS_PER_QUESTION + 60) as f64 / 60.0;
+            let said = minutes(&i, setting);
+            assert_eq!(said % 5, 0, "{setting:?}: a round number");
+            assert!(
+                (said as f64 - exact).abs() <= 3.0,
+                "{setting:?}: {questions} questions take about {exact:.1} minutes, not {said}"
+            );
+        }
     }
 
     #[test]

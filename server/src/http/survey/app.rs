@@ -121,7 +121,9 @@ fn screens(
             offered,
             chosen: lang,
         }),
-        plain(Screen::Intro),
+        plain(Screen::Intro {
+            minutes: crate::domain::survey::minutes(instrument, setting),
+        }),
         plain(Screen::About {
             age_band: None,
             gender: None,

@@ -36,7 +36,9 @@ pub(super) fn screen_of(state: &AppState, c: &Current, lang: Lang) -> Screen {
             offered: offered_languages(state, &c.instrument),
             chosen: lang,
         },
-        Step::Intro => Screen::Intro,
+        Step::Intro => Screen::Intro {
+            minutes: crate::domain::survey::minutes(&c.instrument, c.setting),
+        },
         Step::About => {
             let dm = &d.demographics;
             // "Rather not say" is kept as no value, so it shows as nothing chosen.
@@ -66,7 +68,9 @@ pub(super) fn screen_of(state: &AppState, c: &Current, lang: Lang) -> Screen {
                 None => None,
             };
             let kept = d.says_kept(chosen.is_some());
-            question_screen(&c.instrument, key, lang, chosen, kept).unwrap_or(Screen::Intro)
+            question_screen(&c.instrument, key, lang, chosen, kept).unwrap_or(Screen::Intro {
+                minutes: crate::domain::survey::minutes(&c.instrument, c.setting),
+            })
         }
         Step::Open => {
             let value = if d.is_concealed(OPEN_KEY) {
