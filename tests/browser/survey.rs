@@ -165,6 +165,21 @@ async fn a_child_in_closed_care_takes_the_survey_in_dutch_on_the_device() {
         "item:safe_home"
     );
 
+    // Upright, the faces are big and stand in one row.
+    let faces = browser
+        .eval(
+            "return [...document.querySelectorAll('section.screen:not([hidden]) .face')]\
+             .map(f => { const r = f.getBoundingClientRect(); return [r.width, r.top]; });",
+        )
+        .await;
+    let faces: Vec<(f64, f64)> = serde_json::from_value(faces).unwrap();
+    assert_eq!(faces.len(), 5, "{faces:?}");
+    assert!(faces.iter().all(|(width, _)| *width >= 80.0), "{faces:?}");
+    assert!(
+        faces.iter().all(|(_, top)| (top - faces[0].1).abs() < 1.0),
+        "{faces:?}"
+    );
+
     // Read-aloud in use: an answer tapped is read on its own.
     let last_spoken =
         "return window.__spoken.length ? window.__spoken[window.__spoken.length - 1].text : '';";

@@ -97,16 +97,34 @@ impl Screen {
 }
 
 fn face(index: usize, count: usize) -> impl IntoView {
-    // The mouth bends from sad (first point) to happy (last point).
-    let bend = if count > 1 {
-        -9.0 + 18.0 * index as f64 / (count - 1) as f64
+    // Where the point sits from sad (0) to happy (1). The mouth bends from sad to happy; the
+    // sad half also has worried brows (inner ends raised), the happy half rosy cheeks, so the
+    // faces differ in more than a line of a few pixels.
+    let position = if count > 1 {
+        index as f64 / (count - 1) as f64
     } else {
-        0.0
+        0.5
     };
+    let bend = -9.0 + 18.0 * position;
     let mouth = format!("M15 33 Q24 {:.1} 33 33", 33.0 + bend);
+    let brows = (position < 0.5).then(|| {
+        let lift = 8.0 * (0.5 - position);
+        let inner = 13.5 - lift;
+        view! {
+            <path d=format!("M11 13.5 L20 {inner:.1} M28 {inner:.1} L37 13.5") class="face-brow"/>
+        }
+    });
+    let cheeks = (position > 0.5).then(|| {
+        view! {
+            <circle cx="11.5" cy="28" r="3.5" class="face-cheek"/>
+            <circle cx="36.5" cy="28" r="3.5" class="face-cheek"/>
+        }
+    });
     view! {
         <svg class="face" viewBox="0 0 48 48" width="56" height="56" aria-hidden="true" focusable="false">
             <circle cx="24" cy="24" r="21" class="face-fill"/>
+            {cheeks}
+            {brows}
             <circle cx="17" cy="19" r="2.6" class="face-ink"/>
             <circle cx="31" cy="19" r="2.6" class="face-ink"/>
             <path d=mouth class="face-mouth"/>
