@@ -11,10 +11,12 @@
   var synth = window.speechSynthesis;
   var lang = (document.documentElement.lang || "nl").toLowerCase().split("-")[0];
 
-  function voice() {
+  // A voice for `code` (the page's language when none is given), or null.
+  function voice(code) {
+    var wanted = (code || lang).toLowerCase().split("-")[0];
     var voices = synth.getVoices() || [];
     for (var i = 0; i < voices.length; i++) {
-      if (String(voices[i].lang).toLowerCase().indexOf(lang) === 0) return voices[i];
+      if (String(voices[i].lang).toLowerCase().indexOf(wanted) === 0) return voices[i];
     }
     return null;
   }
@@ -45,8 +47,11 @@
           out += ". ";
           return;
         }
-        var inline = window.getComputedStyle(child).display.indexOf("inline") === 0;
-        out += inline ? " " + textOf(child) + " " : ". " + textOf(child) + ". ";
+        var display = window.getComputedStyle(child).display;
+        if (display === "none") return;
+        // Inline elements are part of the sentence (a word may run across them); a block is
+        // a part of its own.
+        out += display.indexOf("inline") === 0 ? textOf(child) : ". " + textOf(child) + ". ";
       }
     });
     return out;
@@ -78,10 +83,10 @@
     return tidy(first.concat(after).join(". "));
   }
 
-  function speak(text) {
+  function speak(text, code) {
     var utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = lang;
-    utterance.voice = voice();
+    utterance.lang = code || lang;
+    utterance.voice = voice(code);
     utterance.rate = 0.9;
     synth.cancel();
     synth.speak(utterance);
@@ -101,7 +106,12 @@
       return;
     }
     var label = input.id && document.querySelector("label[for='" + input.id + "']");
-    if (label) speak(tidy(textOf(label)));
+    if (!label) return;
+    // An answer in another language (a language's own name) is read by a voice for it, or
+    // not at all.
+    var own = label.querySelector("[lang]");
+    var code = own && own.getAttribute("lang") ? own.getAttribute("lang") : lang;
+    if (voice(code)) speak(tidy(textOf(label)), code);
   });
   // Stop reading when the child moves on.
   window.addEventListener("pagehide", function () {

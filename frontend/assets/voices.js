@@ -6,9 +6,14 @@
   var list = document.getElementById("voices");
   if (!list) return;
   var synth = window.speechSynthesis;
+  var speaks = !!(synth && synth.getVoices && window.SpeechSynthesisUtterance);
+  var waited = false;
 
   function check() {
-    var voices = (synth && synth.getVoices && synth.getVoices()) || [];
+    var voices = (speaks && synth.getVoices()) || [];
+    // Browsers often list their voices a moment after the page loads: "no voice" is said only
+    // once they have or two seconds have passed.
+    if (speaks && voices.length === 0 && !waited) return;
     Array.prototype.forEach.call(list.querySelectorAll("[data-lang]"), function (item) {
       var lang = item.getAttribute("data-lang");
       var has = Array.prototype.some.call(voices, function (voice) {
@@ -21,5 +26,9 @@
   }
 
   check();
-  if (synth && synth.addEventListener) synth.addEventListener("voiceschanged", check);
+  if (speaks && synth.addEventListener) synth.addEventListener("voiceschanged", check);
+  window.setTimeout(function () {
+    waited = true;
+    check();
+  }, 2000);
 })();

@@ -78,8 +78,11 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
         .text_of("#voices")
         .await
         .contains("Read-aloud on this tablet"));
-    assert!(voice_for(&browser, "nl").await.contains("can read aloud"));
-    assert!(voice_for(&browser, "en").await.contains("can read aloud"));
+    assert_eq!(
+        voice_for(&browser, "nl").await,
+        "Nederlands: can read aloud"
+    );
+    assert_eq!(voice_for(&browser, "en").await, "English: can read aloud");
     browser
         .cdp(
             "Page.addScriptToEvaluateOnNewDocument",
@@ -87,9 +90,14 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
         )
         .await;
     browser.client.refresh().await.unwrap();
-    let english = voice_for(&browser, "en").await;
-    assert!(english.contains("no voice"), "{english}");
-    assert!(voice_for(&browser, "nl").await.contains("can read aloud"));
+    assert_eq!(
+        voice_for(&browser, "en").await,
+        "English: no voice: read-aloud will not be offered"
+    );
+    assert_eq!(
+        voice_for(&browser, "nl").await,
+        "Nederlands: can read aloud"
+    );
     let violations = browser.axe_violations().await;
     assert!(violations.is_empty(), "the kiosk page: {violations:#?}");
     browser
@@ -233,8 +241,9 @@ async fn a_kiosk_tablet_takes_its_own_codes_and_hands_over_after_each_child_and_
 /// What the kiosk page says of this tablet's voice for `lang`.
 async fn voice_for(browser: &Browser, lang: &str) -> String {
     let script = format!(
-        "return [...document.querySelectorAll('#voices [data-lang=\"{lang}\"] span:not([hidden])')]\
-         .map(s => s.textContent).join(' ');"
+        "const item = document.querySelector('#voices [data-lang=\"{lang}\"]');\
+         return item.firstElementChild.textContent + ': ' + \
+         [...item.querySelectorAll('span[class]:not([hidden])')].map(s => s.textContent).join(' ');"
     );
     browser
         .eval(&script)

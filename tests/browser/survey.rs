@@ -179,6 +179,7 @@ async fn a_child_in_closed_care_takes_the_survey_in_dutch_on_the_device() {
         faces.iter().all(|(_, top)| (top - faces[0].1).abs() < 1.0),
         "{faces:?}"
     );
+    browser.check_layout("device-nl-safe_home").await;
 
     // Read-aloud in use: an answer tapped is read on its own.
     let last_spoken =
@@ -223,7 +224,6 @@ async fn a_child_in_closed_care_takes_the_survey_in_dutch_on_the_device() {
 
     // Closed care is asked about seclusion, and the follow-ups come after "yes".
     let seen = walk_items(&browser, "device-nl", |item| match item {
-        "safe_home" => Some("safe_home-1".into()),
         "safe_mark" => Some("safe_mark-7".into()),
         "secluded" => Some("secluded-1".into()),
         "secluded_safe" => Some("secluded_safe-dont_know".into()),
@@ -321,8 +321,14 @@ async fn a_child_in_an_open_group_takes_the_survey_in_english_with_the_tablet_ly
     );
     browser.check_layout("device-en-language").await;
 
-    // English is chosen on its own screen; the survey goes on in English.
+    // English is chosen on its own screen; the survey goes on in English. Read-aloud was not
+    // asked for, so the answer tapped is not read.
     browser.choose("language-en").await;
+    assert_eq!(
+        browser.eval("return window.__spoken.length;").await,
+        serde_json::json!(0),
+        "nothing is read before the child asks for it"
+    );
     browser
         .click("section.screen:not([hidden]) button[value='next']")
         .await;
